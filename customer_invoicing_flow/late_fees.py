@@ -1,0 +1,465 @@
+# -*- coding: utf-8 -*-
+"""Late-payment arithmetic for one customer invoice, as plain Python.
+
+No ORM here: every input is explicit (the policy terms, the invoice facts, the
+``as_of`` date, the currency rounding quantum) and nothing looks at "today".
+Money is :class:`decimal.Decimal`; ints, strs and floats are accepted and
+converted (floats through ``str()``, so ``0.1`` means ``Decimal('0.1')``).
+Dates are :class:`datetime.date` or ISO strings (the Odoo 11 field format).
+
+The rules
+---------
+A policy (:class:`PolicyTerms`) has ``grace_days`` (>= 0), ``fee_fixed``
+(>= 0), ``fee_percent`` (0..100, of the open balance on the day of the first
+charge), ``interest_rate`` (annual %, simple, actual/365), ``interest_start``
+(``'due'``: from the day after the due date, or ``'grace_end'``: from the day
+after the grace period), ``fee_min`` (the first charge is at least this when a
+fee is charged at all) and ``fee_max`` (cap on the total of all the fees charged
+for one invoice, 0 = no cap). Every amount is already in the invoice currency.
+
+The invoice (:class:`InvoiceFacts`) has its amount, its due date, the dated
+payments and credit notes reconciled with it (order does not matter, several on
+one day are fine), hold periods (inclusive ``(start, end)``, ``end`` None =
+still on hold) and the fees already charged (the first of which carried the
+fixed and percent parts).
+
+:func:`evaluate` answers, at the end of ``as_of``:
+
+* ``state``: ``'paid'`` if the open balance (payments dated <= as_of) is <= 0;
+  else ``'on_hold'`` if as_of lies in a hold; else ``'not_due'`` if as_of <= due
+  date; ``'in_grace'`` if as_of <= due + grace_days; else ``'late'``.
+* interest accrues day by day on the balance open at the END of the day (a
+  payment dated d stops day d's interest on the paid part), from the start day
+  (due + 1, or grace_end + 1) -- but after a previous charge only from the day
+  after that charge -- through as_of inclusive. Held days accrue nothing.
+  Daily interest is ``balance * rate / 100 / 365``, exact, computed per segment
+  of constant balance (``days * balance * rate / 36500``). Fees bear no
+  interest: the balance is the invoice's only.
+* the charge: first charge = ``fee_fixed + fee_percent % of the open balance +
+  interest``, raised to ``fee_min`` when it is > 0 and below it; later charges
+  = the interest since the previous charge only. Then the cap: with
+  ``fee_max > 0`` the charge is cut so that previous charges + it <= fee_max
+  (never below 0). Then it is rounded ONCE, half-up (away from zero, like
+  Odoo's ``float_round``) to a multiple of the rounding quantum.
+* the charge is due now only when the state is ``'late'``; ``accrued`` is the
+  same computation whatever the state (for display).
+
+Choices where the rules are silent (kept in one place so the ORM agrees):
+
+* charges dated after ``as_of`` are ignored, like payments dated after it: the
+  result is the invoice as it stood at the end of ``as_of``. A charge dated
+  ``as_of`` itself makes the charge due now 0 (running twice a day is harmless).
+* an overpaid balance accrues no (negative) interest: balances below 0 count 0.
+* when the cap is not a multiple of the quantum (a converted company amount),
+  a charge whose half-up rounding would pass the cap is rounded down instead.
+* :func:`preview` records a simulated charge only when it is > 0, as the ORM
+  writes no zero fee: the next charge then still carries what was skipped.
+"""
+import datetime
+import decimal
+from dataclasses import dataclass, fields, is_dataclass, replace
+from decimal import Decimal
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+
+__all__ = [
+    'PolicyTerms', 'InvoiceFacts', 'Segment', 'Breakdown', 'Evaluation',
+    'evaluate', 'preview', 'round_money', 'to_decimal', 'to_date',
+    'INTEREST_FROM_DUE', 'INTEREST_FROM_GRACE_END', 'STATES',
+]
+
+Money = Union[Decimal, int, float, str]
+DateLike = Union[datetime.date, str]
+
+INTEREST_FROM_DUE = 'due'
+INTEREST_FROM_GRACE_END = 'grace_end'
+STATES = ('paid', 'on_hold', 'not_due', 'in_grace', 'late')
+
+ZERO = Decimal('0')
+HUNDRED = Decimal('100')
+DAYS_A_YEAR_PERCENT = Decimal('36500')
+ONE_DAY = datetime.timedelta(days=1)
+
+# Our own context, so that a caller who changed the thread's decimal context
+# (precision, traps) cannot change the results.
+_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+# --------------------------------------------------------------------------
+# Conversions and rounding
+# --------------------------------------------------------------------------
+
+def to_decimal(value: Money, name: str = 'amount') -> Decimal:
+    """Return ``value`` as a finite Decimal (floats through ``str()``)."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError('%s: %r is not an amount' % (name, value))
+    if isinstance(value, float):
+        value = str(value)
+    if isinstance(value, str):
+        value = value.strip()
+    if not isinstance(value, (Decimal, int, str)):
+        raise ValueError('%s: %r is not an amount' % (name, value))
+    try:
+        result = Decimal(value)
+    except decimal.InvalidOperation:
+        raise ValueError('%s: %r is not an amount' % (name, value))
+    if not result.is_finite():
+        raise ValueError('%s: %r is not a finite amount' % (name, value))
+    return result
+
+
+def to_date(value: DateLike, name: str = 'date') -> datetime.date:
+    """Return ``value`` as a date (a datetime loses its time)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.strptime(value.strip(), '%Y-%m-%d').date()
+        except ValueError:
+            pass
+    raise ValueError('%s: %r is not a date' % (name, value))
+
+
+def _quantum(rounding: Money) -> Decimal:
+    quantum = to_decimal(rounding, 'rounding')
+    if quantum <= 0:
+        raise ValueError('rounding: %r must be > 0' % (rounding,))
+    return quantum
+
+
+def _round(value: Decimal, quantum: Decimal, mode: str) -> Decimal:
+    with decimal.localcontext(_CONTEXT):
+        units = (value / quantum).quantize(Decimal('1'), rounding=mode)
+        result = units * quantum
+    return abs(result) if result == 0 else result  # no "-0.00"
+
+
+def round_money(value: Money, rounding: Money) -> Decimal:
+    """Round half-up (ties away from zero) to a multiple of ``rounding``.
+
+    >>> round_money('2.345', '0.01'), round_money('12.025', '0.05')
+    (Decimal('2.35'), Decimal('12.05'))
+    """
+    return _round(to_decimal(value, 'value'), _quantum(rounding),
+                  decimal.ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PolicyTerms:
+    """The late-payment terms of a policy, amounts in the invoice currency."""
+    grace_days: int = 0
+    fee_fixed: Decimal = ZERO
+    fee_percent: Decimal = ZERO
+    interest_rate: Decimal = ZERO
+    interest_start: str = INTEREST_FROM_DUE
+    fee_min: Decimal = ZERO
+    fee_max: Decimal = ZERO
+
+    def __post_init__(self):
+        grace = self.grace_days
+        if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
+            raise ValueError('grace_days: %r must be an integer >= 0' % (grace,))
+        for name in ('fee_fixed', 'fee_percent', 'interest_rate',
+                     'fee_min', 'fee_max'):
+            value = to_decimal(getattr(self, name), name)
+            if value < 0:
+                raise ValueError('%s: %s must be >= 0' % (name, value))
+            object.__setattr__(self, name, value)
+        if self.fee_percent > HUNDRED:
+            raise ValueError('fee_percent: %s must be <= 100' % self.fee_percent)
+        if self.interest_start not in (INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END):
+            raise ValueError('interest_start: %r must be %r or %r' % (
+                self.interest_start, INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END))
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """What happened to one invoice; the lists are stored sorted, as tuples.
+
+    ``payments`` and ``charges`` are ``(date, amount)`` pairs (amounts >= 0,
+    credit notes count as payments); ``holds`` are ``(start, end)`` inclusive,
+    ``end`` None while the hold lasts.
+    """
+    amount: Decimal
+    due_date: datetime.date
+    payments: Tuple[Tuple[datetime.date, Decimal], ...] = ()
+    holds: Tuple[Tuple[datetime.date, Optional[datetime.date]], ...] = ()
+    charges: Tuple[Tuple[datetime.date, Decimal], ...] = ()
+
+    def __post_init__(self):
+        amount = to_decimal(self.amount, 'amount')
+        if amount < 0:
+            raise ValueError('amount: %s must be >= 0' % amount)
+        object.__setattr__(self, 'amount', amount)
+        object.__setattr__(self, 'due_date', to_date(self.due_date, 'due_date'))
+        object.__setattr__(self, 'payments', _dated_amounts(self.payments, 'payment'))
+        object.__setattr__(self, 'charges', _dated_amounts(self.charges, 'charge'))
+        holds = []
+        for start, end in self.holds:
+            start = to_date(start, 'hold start')
+            end = None if end is None else to_date(end, 'hold end')
+            if end is not None and end < start:
+                raise ValueError('hold: end %s is before start %s' % (end, start))
+            holds.append((start, end))
+        holds.sort(key=lambda hold: (hold[0], hold[1] or datetime.date.max))
+        object.__setattr__(self, 'holds', tuple(holds))
+
+    def balance_at(self, day: datetime.date) -> Decimal:
+        """Open balance at the end of ``day`` (payments dated <= day count)."""
+        return self.amount - sum((amount for date, amount in self.payments
+                                  if date <= day), ZERO)
+
+    def on_hold(self, day: datetime.date) -> bool:
+        return any(start <= day and (end is None or day <= end)
+                   for start, end in self.holds)
+
+    def with_charge(self, date: DateLike, amount: Money) -> 'InvoiceFacts':
+        """A copy with one more previous charge."""
+        return replace(self, charges=self.charges + ((date, amount),))
+
+
+def _dated_amounts(pairs: Iterable[Tuple[DateLike, Money]],
+                   what: str) -> Tuple[Tuple[datetime.date, Decimal], ...]:
+    result = []
+    for date, amount in pairs:
+        amount = to_decimal(amount, what + ' amount')
+        if amount < 0:
+            raise ValueError('%s amount: %s must be >= 0' % (what, amount))
+        result.append((to_date(date, what + ' date'), amount))
+    return tuple(sorted(result))
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: dates as ISO strings, Decimals as strings."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class _AsDict(object):
+    def as_dict(self) -> Dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass(frozen=True)
+class Segment(_AsDict):
+    """Days ``start``..``end`` (inclusive) at one open balance, none on hold."""
+    start: datetime.date
+    end: datetime.date
+    days: int
+    balance: Decimal
+    interest: Decimal  # days * balance * rate / 36500, unrounded
+
+
+@dataclass(frozen=True)
+class Breakdown(_AsDict):
+    """Every figure behind a charge, to audit it and to explain it."""
+    first_charge: bool           # no previous charge: fixed + percent apply
+    previous_charges: Decimal    # total of the charges dated <= as_of
+    last_charge_date: Optional[datetime.date]
+    interest_from: Optional[datetime.date]  # None when the period is empty
+    interest_to: Optional[datetime.date]
+    interest_days: int           # days that accrued (holds excluded)
+    hold_days: int               # days of the period excluded for holds
+    rate: Decimal                # annual %
+    segments: Tuple[Segment, ...]
+    fixed_part: Decimal
+    percent: Decimal
+    percent_base: Decimal        # open balance at the end of as_of (>= 0)
+    percent_part: Decimal
+    interest_part: Decimal       # exact, from the summed segments
+    subtotal: Decimal            # fixed + percent + interest
+    minimum: Decimal
+    minimum_applied: bool
+    cap: Decimal                 # 0 = no cap
+    cap_applied: bool
+    cap_reduction: Decimal       # how much the cap took off (before rounding)
+    unrounded: Decimal
+    rounding: Decimal
+    rounded: Decimal             # == Evaluation.accrued
+
+
+@dataclass(frozen=True)
+class Evaluation(_AsDict):
+    as_of: datetime.date
+    state: str                   # one of STATES
+    due_date: datetime.date
+    grace_end: datetime.date
+    days_late: int
+    open_balance: Decimal        # at the end of as_of (< 0 when overpaid)
+    accrued: Decimal             # the charge if charged now, whatever the state
+    charge: Decimal              # due now: accrued when late, else 0
+    breakdown: Breakdown
+
+
+# --------------------------------------------------------------------------
+# The computation
+# --------------------------------------------------------------------------
+
+def _state(terms: PolicyTerms, facts: InvoiceFacts, as_of: datetime.date,
+           balance: Decimal) -> str:
+    if balance <= 0:
+        return 'paid'
+    if facts.on_hold(as_of):
+        return 'on_hold'
+    if as_of <= facts.due_date:
+        return 'not_due'
+    if as_of <= facts.due_date + datetime.timedelta(days=terms.grace_days):
+        return 'in_grace'
+    return 'late'
+
+
+def _segments(facts: InvoiceFacts, first: datetime.date, last: datetime.date,
+              rate: Decimal) -> Tuple[List[Segment], int, Decimal]:
+    """Segments of constant balance over first..last, held days, exact interest.
+
+    The balance only changes on payment days and accrual only stops or resumes
+    on hold boundaries, so cutting the period there leaves pieces that are
+    each entirely held or entirely at one balance.
+    """
+    if first > last:
+        return [], 0, ZERO
+    cuts = {first, last + ONE_DAY}
+    cuts.update(date for date, _amount in facts.payments if first < date <= last)
+    for start, end in facts.holds:
+        if first < start <= last:
+            cuts.add(start)
+        if end is not None and first <= end < last:
+            cuts.add(end + ONE_DAY)
+    cuts = sorted(cuts)
+    pieces = []  # [start, end, balance]
+    hold_days = 0
+    for start, following in zip(cuts, cuts[1:]):
+        end = following - ONE_DAY
+        if facts.on_hold(start):
+            hold_days += (following - start).days
+            continue
+        balance = max(facts.balance_at(start), ZERO)
+        if pieces and pieces[-1][1] + ONE_DAY == start and pieces[-1][2] == balance:
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end, balance])
+    with decimal.localcontext(_CONTEXT):
+        segments = []
+        balance_days = ZERO  # sum of days * balance, exact
+        for start, end, balance in pieces:
+            days = (end - start).days + 1
+            balance_days += days * balance
+            segments.append(Segment(start, end, days, balance,
+                                    days * balance * rate / DAYS_A_YEAR_PERCENT))
+        interest = balance_days * rate / DAYS_A_YEAR_PERCENT
+    return segments, hold_days, interest
+
+
+def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
+             rounding: Money) -> Evaluation:
+    """The state of ``facts`` at the end of ``as_of`` and the fee due then."""
+    as_of = to_date(as_of, 'as_of')
+    quantum = _quantum(rounding)
+    due = facts.due_date
+    grace_end = due + datetime.timedelta(days=terms.grace_days)
+    balance = facts.balance_at(as_of)
+    state = _state(terms, facts, as_of, balance)
+
+    charges = [(date, amount) for date, amount in facts.charges if date <= as_of]
+    previous = sum((amount for _date, amount in charges), ZERO)
+    last_charge = charges[-1][0] if charges else None
+
+    first = (grace_end if terms.interest_start == INTEREST_FROM_GRACE_END
+             else due) + ONE_DAY
+    if last_charge is not None:
+        first = max(first, last_charge + ONE_DAY)
+    segments, hold_days, interest = _segments(facts, first, as_of,
+                                              terms.interest_rate)
+
+    with decimal.localcontext(_CONTEXT):
+        first_charge = not charges
+        fixed = terms.fee_fixed if first_charge else ZERO
+        percent_base = max(balance, ZERO) if first_charge else ZERO
+        percent_part = percent_base * terms.fee_percent / HUNDRED
+        subtotal = fixed + percent_part + interest
+        total = subtotal
+        minimum_applied = first_charge and ZERO < total < terms.fee_min
+        if minimum_applied:
+            total = terms.fee_min
+        cap_applied = False
+        cap_reduction = ZERO
+        room = None
+        if terms.fee_max > 0:
+            room = max(terms.fee_max - previous, ZERO)
+            if total > room:
+                cap_applied = True
+                cap_reduction = total - room
+                total = room
+        rounded = _round(total, quantum, decimal.ROUND_HALF_UP)
+        if room is not None and rounded > room:
+            rounded = _round(room, quantum, decimal.ROUND_DOWN)
+
+    breakdown = Breakdown(
+        first_charge=first_charge,
+        previous_charges=previous,
+        last_charge_date=last_charge,
+        interest_from=first if first <= as_of else None,
+        interest_to=as_of if first <= as_of else None,
+        interest_days=sum(segment.days for segment in segments),
+        hold_days=hold_days,
+        rate=terms.interest_rate,
+        segments=tuple(segments),
+        fixed_part=fixed,
+        percent=terms.fee_percent,
+        percent_base=percent_base,
+        percent_part=percent_part,
+        interest_part=interest,
+        subtotal=subtotal,
+        minimum=terms.fee_min,
+        minimum_applied=minimum_applied,
+        cap=terms.fee_max,
+        cap_applied=cap_applied,
+        cap_reduction=cap_reduction,
+        unrounded=total,
+        rounding=quantum,
+        rounded=rounded,
+    )
+    return Evaluation(
+        as_of=as_of,
+        state=state,
+        due_date=due,
+        grace_end=grace_end,
+        days_late=max((as_of - due).days, 0),
+        open_balance=balance,
+        accrued=rounded,
+        charge=rounded if state == 'late' else ZERO.quantize(quantum),
+        breakdown=breakdown,
+    )
+
+
+def preview(terms: PolicyTerms, facts: InvoiceFacts, dates: Iterable[DateLike],
+            rounding: Money) -> Tuple[Evaluation, ...]:
+    """Simulate charging at each of ``dates`` (ascending), nothing more paid.
+
+    Each simulated charge > 0 becomes a previous charge for the next date.
+    Returns one :class:`Evaluation` per date, in date order; ``.charge`` is
+    that date's charge.
+    """
+    results = []
+    for as_of in sorted(to_date(date, 'preview date') for date in dates):
+        result = evaluate(terms, facts, as_of, rounding)
+        if result.charge > 0:
+            facts = facts.with_charge(as_of, result.charge)
+        results.append(result)
+    return tuple(results)
