@@ -15,6 +15,4 @@
     "data": [
         "security/customer_invoicing_flow_security.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -116,8 +116,8 @@ def to_date(value: DateLike, name: str = 'date') -> datetime.date:
     if isinstance(value, str):
         try:
             return datetime.datetime.strptime(value.strip(), '%Y-%m-%d').date()
-        except ValueError:
-            pass
+        except ValueError as error:
+            raise ValueError('%s: %r is not a date' % (name, value)) from error
     raise ValueError('%s: %r is not a date' % (name, value))
 
 

@@ -1,0 +1,67 @@
+"""HTTP smoke test of a database: serve it, GET /web/login, log in as admin
+and fetch every backend CSS/JS bundle, failing on LESS compilation errors.
+
+Usage (the environment comes from bin/lib.sh): python bin/smoke_http.py DB
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+import requests
+
+from free_port import free_port
+
+ASSET_ERRORS = ('Could not execute command', 'lessc', 'Style compilation failed')
+
+
+def wait_for(url, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            return requests.get(url, timeout=10)
+        except requests.ConnectionError:
+            time.sleep(1)
+    raise SystemExit('the server did not answer %s within %ss' % (url, timeout))
+
+
+def main(db):
+    port = free_port()
+    log_path = os.path.join(os.environ.get('CIF_LOGS', '/tmp'), 'smoke-%s.log' % db)
+    base = 'http://127.0.0.1:%d' % port
+    with open(log_path, 'w') as log:
+        server = subprocess.Popen(
+            [sys.executable, '-c', 'import odoo; odoo.cli.main()', '-d', db,
+             '--db-filter=^%s$' % db, '--http-port=%d' % port, '--max-cron-threads=0'],
+            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(base + '/web/login')
+        session = requests.Session()
+        login = session.get(base + '/web/login')
+        assert login.status_code == 200, 'GET /web/login: %s' % login.status_code
+        print('GET /web/login: 200')
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        resp = session.post(base + '/web/login', data={
+            'login': 'admin', 'password': 'admin', 'csrf_token': token, 'db': db})
+        resp = session.get(base + '/web')
+        assert resp.status_code == 200 and 'odoo.session_info' in resp.text, 'login as admin failed'
+        bundles = sorted(set(re.findall(r'(?:href|src)="(/web/content/[^"]+\.(?:css|js))"', resp.text)))
+        assert bundles, 'no asset bundle in the backend page'
+        for url in bundles:
+            asset = session.get(base + url)
+            assert asset.status_code == 200, '%s: %s' % (url, asset.status_code)
+            errors = [e for e in ASSET_ERRORS if e in asset.text and url.endswith('.css')]
+            assert not errors, '%s contains %s' % (url, errors)
+            print('%s: %d bytes' % (url, len(asset.content)))
+    finally:
+        server.terminate()
+        server.wait(30)
+    with open(log_path) as log:
+        errors = [line for line in log if ' ERROR ' in line or 'lessc' in line]
+    assert not errors, 'server log %s:\n%s' % (log_path, ''.join(errors))
+    print('HTTP smoke test passed')
+
+
+if __name__ == '__main__':
+    main(sys.argv[1])
