@@ -16,14 +16,19 @@ from free_port import free_port
 ASSET_ERRORS = ('Could not execute command', 'lessc', 'Style compilation failed')
 
 
-def wait_for(url, timeout=120):
+def wait_for_registry(log_path, server, timeout=120):
+    """Wait until the server has loaded the database. A request during the
+    preload makes the HTTP thread import every addon while the preload
+    thread imports them too, and the preload then fails once and retries."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        try:
-            return requests.get(url, timeout=10)
-        except requests.ConnectionError:
-            time.sleep(1)
-    raise SystemExit('the server did not answer %s within %ss' % (url, timeout))
+        with open(log_path) as log:
+            if 'Modules loaded.' in log.read():
+                return
+        if server.poll() is not None:
+            raise SystemExit('the server stopped; see %s' % log_path)
+        time.sleep(1)
+    raise SystemExit('the server did not load %s within %ss' % (log_path, timeout))
 
 
 def main(db):
@@ -36,7 +41,7 @@ def main(db):
              '--db-filter=^%s$' % db, '--http-port=%d' % port, '--max-cron-threads=0'],
             stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for(base + '/web/login')
+        wait_for_registry(log_path, server)
         session = requests.Session()
         login = session.get(base + '/web/login')
         assert login.status_code == 200, 'GET /web/login: %s' % login.status_code
