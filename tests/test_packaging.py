@@ -6,6 +6,7 @@ Runs with the Odoo virtualenv's Python and without a database:
 import ast
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -29,9 +30,14 @@ def run(*args, **kwargs):
 
 
 def test_wheel_installs_next_to_odoo(tmp_path):
+    # Build from a copy: setuptools leaves a build/ folder in the source tree,
+    # whose stale files would end up in the next wheel.
+    source = tmp_path / 'source'
+    shutil.copytree(ROOT, str(source), ignore=shutil.ignore_patterns(
+        '.git', '.venv', '.local', 'build', '*.egg-info', '__pycache__'))
     dist = tmp_path / 'dist'
     run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation',
-        '--disable-pip-version-check', '-q', '-w', str(dist), ROOT)
+        '--disable-pip-version-check', '-q', '-w', str(dist), str(source))
     wheels = glob.glob(str(dist / 'odoo11_addon_customer_invoicing_flow-11.0.*.whl'))
     assert len(wheels) == 1, os.listdir(str(dist))
 
