@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Customer Invoicing Flow",
-    "summary": "Invoice on delivery, late-payment policies, fees and "
-               "scheduled payment reminders",
+    "summary": "Invoice on delivery, late-payment policies and fees, "
+               "invoice lifecycle tracking",
     "version": "11.0.1.0.0",
     "category": "Accounting",
     "license": "LGPL-3",
@@ -12,7 +12,19 @@
     "depends": [
         "sale_stock",
     ],
+    "post_init_hook": "post_init_hook",
     "data": [
         "security/customer_invoicing_flow_security.xml",
+        "security/ir.model.access.csv",
+        "security/late_payment_policy_security.xml",
+        "data/late_payment_policy_data.xml",
+        "views/late_payment_policy_views.xml",
+        "data/ir_cron.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "views/account_invoice_views.xml",
+        "report/account_invoice_report.xml",
     ],
 }

@@ -1,1 +1,5 @@
 from . import test_late_fees_engine
+from . import test_delivery_invoicing
+from . import test_late_payment_policy
+from . import test_delivery_invoicing_concurrency
+from . import test_invoice_lifecycle

@@ -1,0 +1,55 @@
+# Copyright 2026 customer_invoicing_flow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import SUPERUSER_ID, api
+
+
+def post_init_hook(cr, registry):
+    """Fill the lifecycle of the invoices that existed before the addon from
+    what Odoo recorded: the validation from the journal entry, the first
+    send from the chatter (else the ``sent`` flag), the payment from the
+    reconciliations. Views were not recorded: none is invented."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    # validated: the journal entry is created on validation
+    cr.execute("""
+        UPDATE account_invoice inv
+           SET validated_date = move.create_date
+          FROM account_move move
+         WHERE move.id = inv.move_id AND inv.validated_date IS NULL
+    """)
+    # sent: the earliest email or comment (not a note) with a PDF, written
+    # by an internal user (as models/mail_message.py decides)
+    cr.execute("""
+        UPDATE account_invoice inv
+           SET sent_date = first.date
+          FROM (SELECT msg.res_id, MIN(msg.date) AS date
+                  FROM mail_message msg
+                  LEFT JOIN mail_message_subtype subtype
+                    ON subtype.id = msg.subtype_id
+                 WHERE msg.model = 'account.invoice'
+                   AND msg.message_type IN ('email', 'comment')
+                   AND subtype.internal IS NOT TRUE
+                   AND EXISTS (
+                       SELECT 1 FROM message_attachment_rel rel
+                         JOIN ir_attachment att ON att.id = rel.attachment_id
+                        WHERE rel.message_id = msg.id
+                          AND att.mimetype = 'application/pdf')
+                   AND EXISTS (
+                       SELECT 1 FROM res_users author
+                        WHERE author.partner_id = msg.author_id
+                          AND author.share IS NOT TRUE)
+                 GROUP BY msg.res_id) first
+         WHERE inv.id = first.res_id AND inv.sent_date IS NULL
+    """)
+    # sent through a way that left no message: its last change is the best
+    # date known
+    cr.execute("""
+        UPDATE account_invoice
+           SET sent_date = write_date
+         WHERE sent IS TRUE AND sent_date IS NULL
+    """)
+    invoices = env['account.invoice'].with_context(
+        active_test=False).search([])
+    invoices.invalidate_cache(['validated_date', 'sent_date'])
+    # paid date, lifecycle state and measures from the dates above
+    invoices.modified(['state', 'validated_date', 'sent_date'])
+    invoices.recompute()

@@ -1,0 +1,1 @@
+from . import late_payment_hold_wizard  # noqa: F401
