@@ -17,6 +17,7 @@
         "security/customer_invoicing_flow_security.xml",
         "security/ir.model.access.csv",
         "security/late_payment_policy_security.xml",
+        "data/mail_template_data.xml",
         "data/late_payment_policy_data.xml",
         "views/late_payment_policy_views.xml",
         "data/ir_cron.xml",
@@ -25,6 +26,7 @@
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/account_invoice_views.xml",
+        "views/payment_reminder_log_views.xml",
         "report/account_invoice_report.xml",
     ],
 }

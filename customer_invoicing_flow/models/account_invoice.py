@@ -1,6 +1,8 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import logging
+import threading
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -13,6 +15,9 @@ from odoo.tools.misc import format_date, formatLang
 from .. import late_fees
 from .. import lifecycle
 from .late_payment_policy import FROZEN_AMOUNTS
+from .payment_reminder_log import _is_concurrency_error
+
+_logger = logging.getLogger(__name__)
 
 LATE_PAYMENT_STATES = [
     ('not_due', 'Not due'),
@@ -92,6 +97,18 @@ class AccountInvoice(models.Model):
     payment_hold_ids = fields.One2many(
         'late.payment.hold', 'invoice_id', string='Hold Periods',
         readonly=True)
+    reminder_log_ids = fields.One2many(
+        'payment.reminder.log', 'invoice_id', string='Reminder History',
+        readonly=True)
+    reminder_stage_id = fields.Many2one(
+        'late.payment.policy.stage', copy=False,
+        readonly=True, index=True, ondelete='set null',
+        help="The latest reminder stage the invoice reached.")
+    reminder_date = fields.Date(
+        string='Last Reminder Run', copy=False, readonly=True)
+    late_fee_invoice_count = fields.Integer(
+        string='Late-fee invoice count',
+        compute='_compute_late_fee_invoice_count')
 
     # Lifecycle: when each step happened, and how long it took
     validated_date = fields.Datetime(
@@ -361,6 +378,18 @@ class AccountInvoice(models.Model):
     # Late payment
     # ------------------------------------------------------------------
 
+    @api.depends('late_fee_invoice_ids')
+    def _compute_late_fee_invoice_count(self):
+        counts = {}
+        if self.ids:
+            for row in self.read_group(
+                    [('late_fee_origin_id', 'in', self.ids)],
+                    ['late_fee_origin_id'], ['late_fee_origin_id']):
+                counts[row['late_fee_origin_id'][0]] = \
+                    row['late_fee_origin_id_count']
+        for invoice in self:
+            invoice.late_fee_invoice_count = counts.get(invoice.id, 0)
+
     @api.depends('date_due', 'date_invoice', 'late_payment_terms')
     def _compute_grace_end_date(self):
         for invoice in self:
@@ -449,6 +478,7 @@ class AccountInvoice(models.Model):
     def action_charge_late_fee(self, as_of=None):
         """Charge the late fee due now in a separate invoice (button)."""
         self.ensure_one()
+        self._check_collections_user()
         as_of = as_of or fields.Date.context_today(self)
         if not isinstance(as_of, str):
             as_of = fields.Date.to_string(as_of)
@@ -485,21 +515,228 @@ class AccountInvoice(models.Model):
         return True
 
     @api.multi
-    def action_payment_release(self, date=None):
+    def action_payment_release(self, date=None, reason=None):
         """Release the hold; ``date`` (default today) is the last held day."""
         date = date or fields.Date.context_today(self)
         holds = self.env['late.payment.hold'].search([
             ('invoice_id', 'in', self.ids), ('date_end', '=', False)])
-        holds.write({'date_end': date, 'release_user_id': self.env.uid})
+        holds.write({'date_end': date, 'release_user_id': self.env.uid,
+                     'release_reason': reason})
         for invoice in self.filtered('payment_hold'):
-            reason = invoice.payment_hold_reason
+            hold_reason = invoice.payment_hold_reason
             invoice.write({'payment_hold': False,
                            'payment_hold_reason': False})
-            invoice.message_post(body=_(
-                "Payment hold released after %(date)s (reason was: "
-                "%(reason)s)") % {'date': format_date(self.env, date),
-                                  'reason': reason})
+            if reason:
+                body = _("Payment hold released after %(date)s: %(release)s "
+                         "(hold reason was: %(reason)s)") % {
+                             'date': format_date(self.env, date),
+                             'release': reason, 'reason': hold_reason}
+            else:
+                body = _("Payment hold released after %(date)s (reason "
+                         "was: %(reason)s)") % {
+                             'date': format_date(self.env, date),
+                             'reason': hold_reason}
+            invoice.message_post(body=body)
         return True
+
+    @api.multi
+    def action_view_late_fee_invoices(self):
+        self.ensure_one()
+        action = self.env.ref('account.action_invoice_tree1').read()[0]
+        action['domain'] = [('late_fee_origin_id', '=', self.id)]
+        action['context'] = {'default_late_fee_origin_id': self.id,
+                             'create': False}
+        return action
+
+    @api.multi
+    def action_send_reminder_now(self):
+        """Fire the invoice's next reminder stage today, whatever its day
+        offset (the button); logged like the scheduled run's."""
+        self.ensure_one()
+        return self.action_send_reminder_now_multi()
+
+    @api.multi
+    def action_send_reminder_now_multi(self):
+        """Fire each invoice's next reminder stage today (list action): one
+        email per customer and stage. Invoices that cannot be reminded are
+        refused with the reason, before anything is sent."""
+        self._check_collections_user()
+        refused = []
+        by_stage = {}
+        for invoice in self:
+            reason = invoice._reminder_refusal()
+            if reason:
+                refused.append(reason)
+                continue
+            done = invoice.reminder_log_ids.filtered(
+                lambda log: log.state != 'error').mapped('stage_id')
+            stages = (invoice.sudo().late_payment_policy_id.stage_ids - done
+                      ).sorted(lambda stage: (stage.day_offset, stage.id))
+            if not stages:
+                refused.append(_("Every reminder stage of invoice %s was "
+                                 "already processed.") % invoice.number)
+                continue
+            by_stage.setdefault(stages[0], self.browse())
+            by_stage[stages[0]] |= invoice
+        if refused:
+            raise UserError('\n'.join(refused))
+        as_of = fields.Date.context_today(self)
+        Log = self.env['payment.reminder.log'].sudo()
+        logs = Log.browse()
+        for stage, invoices in by_stage.items():
+            logs |= Log._process_batch(invoices.ids, as_of,
+                                       forced_stage=stage)
+        errors = logs.filtered(lambda log: log.state == 'error')
+        if errors:
+            raise UserError(_("The reminder could not be sent: %s") % (
+                errors[0].error.strip().splitlines()[-1]))
+        return True
+
+    @api.multi
+    def _reminder_refusal(self):
+        """Why this invoice cannot be reminded now, or False."""
+        self.ensure_one()
+        if self.state != 'open' or not self.late_payment_policy_id:
+            return _("Invoice %s: only an open invoice with a late-payment "
+                     "policy can be reminded.") % (
+                         self.number or self.display_name)
+        if self.payment_hold:
+            return _("Invoice %s is on payment hold: release it before "
+                     "sending a reminder.") % self.number
+        if self.commercial_partner_id.no_payment_reminders:
+            return _("Invoice %(invoice)s: %(customer)s is opted out of "
+                     "payment reminders.") % {
+                         'invoice': self.number,
+                         'customer': self.commercial_partner_id.name}
+        return False
+
+    @api.multi
+    def action_charge_late_fee_multi(self):
+        """Charge the late fees due today on the selected invoices (list
+        action); invoices with nothing due are left alone."""
+        self._check_collections_user()
+        as_of = fields.Date.context_today(self)
+        charged = self.browse()
+        for invoice in self:
+            charged |= invoice._charge_late_fee(as_of) or self.browse()
+        if not charged:
+            raise UserError(_("No late fee is due on the selected invoices "
+                              "as of %s.") % format_date(self.env, as_of))
+        action = self.env.ref('account.action_invoice_tree1').read()[0]
+        action['domain'] = [('id', 'in', charged.ids)]
+        return action
+
+    @api.model
+    def _cron_process_late_payments(self, as_of=None, batch_size=100):
+        """The daily reminder run for ``as_of`` (ISO string or date;
+        default today in the company's timezone): fire the stages due.
+
+        Invoices go in batches; outside tests each batch is committed on its
+        own, so a crash loses at most the batch under way, which the next
+        run redoes. A batch that collides with another worker is replayed
+        once in a fresh transaction."""
+        if not as_of:
+            company = self.env.user.company_id
+            as_of = fields.Date.context_today(self.with_context(
+                tz=company.partner_id.tz or self.env.user.tz or 'UTC'))
+        elif not isinstance(as_of, str):
+            as_of = fields.Date.to_string(as_of)
+        else:
+            as_of = fields.Date.to_string(fields.Date.from_string(as_of))
+        testing = getattr(threading.currentThread(), 'testing', False)
+        Log = self.env['payment.reminder.log'].sudo()
+        Log._release_credit_holds()
+        invoice_ids = Log._candidate_invoice_ids(as_of)
+        processed = Log.browse()
+        for start in range(0, len(invoice_ids), batch_size):
+            batch = invoice_ids[start:start + batch_size]
+            for attempt in (1, 2):
+                try:
+                    processed |= self._process_reminder_batch(batch, as_of)
+                    break
+                except Exception as error:  # pylint: disable=broad-except
+                    if testing or attempt == 2 \
+                            or not _is_concurrency_error(error):
+                        raise
+                    # another worker committed part of this batch after our
+                    # snapshot: replay it in a fresh transaction
+                    _logger.info("Late-payment run of %s: batch replayed "
+                                 "after a concurrent update (%s)", as_of,
+                                 error.__class__.__name__)
+                    self.env.cr.rollback()
+                    self.env.clear()
+            if not testing:
+                # one transaction per batch: a crash keeps the batches done
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        _logger.info("Late-payment run of %s: %d invoices due, %d stage "
+                     "logs written", as_of, len(invoice_ids), len(processed))
+        return processed
+
+    @api.model
+    def _process_reminder_batch(self, invoice_ids, as_of):
+        """One batch, all or nothing, like the transaction it is outside
+        tests: whatever interrupts it (even a KeyboardInterrupt or
+        SystemExit, which Odoo's savepoint lets through) undoes it."""
+        cr = self.env.cr
+        cr.execute('SAVEPOINT cif_reminder_batch')
+        try:
+            logs = self.env['payment.reminder.log'].sudo()._process_batch(
+                invoice_ids, as_of)
+        except BaseException:
+            cr.execute('ROLLBACK TO SAVEPOINT cif_reminder_batch')
+            self.invalidate_cache()
+            raise
+        cr.execute('RELEASE SAVEPOINT cif_reminder_batch')
+        return logs
+
+    @api.model
+    def _check_collections_user(self):
+        if not self.env.user.has_group(
+                'customer_invoicing_flow.group_collections_user'):
+            raise AccessError(_(
+                "Only collections staff may send reminders, charge late "
+                "fees or put invoices on hold."))
+
+    @api.multi
+    def get_reminder_recipient(self):
+        """Who receives the reminders: the invoice's address when it is an
+        invoicing contact, else the customer's first invoicing contact
+        with an email, else the customer itself."""
+        self.ensure_one()
+        if self.partner_id.type == 'invoice' and self.partner_id.email:
+            return self.partner_id
+        commercial = self.commercial_partner_id
+        contacts = commercial.child_ids.filtered(
+            lambda child: child.type == 'invoice' and child.email)
+        return contacts[:1] or commercial
+
+    @api.multi
+    def get_reminder_statement_invoices(self):
+        """The invoices one reminder email lists (context key
+        ``reminder_invoice_ids``), else this one."""
+        self.ensure_one()
+        ids = self.env.context.get('reminder_invoice_ids') or []
+        if self.id in ids:
+            return self.browse(ids)
+        return self
+
+    @api.multi
+    def get_reminder_statement_label(self):
+        invoices = self.get_reminder_statement_invoices()
+        if len(invoices) == 1:
+            return invoices.number
+        return _("%d invoices") % len(invoices)
+
+    @api.multi
+    def get_reminder_portal_url(self):
+        """Link to the invoice in the customer portal (with its token)."""
+        self.ensure_one()
+        if not self.access_token:
+            self.sudo()._generate_access_token()
+        base_url = self.env['ir.config_parameter'].sudo().get_param(
+            'web.base.url')
+        return '%s/my/invoices/%d?access_token=%s' % (
+            base_url, self.id, self.access_token)
 
     @api.multi
     def _default_late_payment_policy(self):

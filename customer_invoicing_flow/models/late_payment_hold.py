@@ -26,6 +26,7 @@ class LatePaymentHold(models.Model):
         'res.users', string='Put on Hold by',
         default=lambda self: self.env.user)
     release_user_id = fields.Many2one('res.users', string='Released by')
+    release_reason = fields.Char()
 
     @api.constrains('date_start', 'date_end')
     def _check_dates(self):

@@ -21,11 +21,25 @@ class ResPartner(models.Model):
         help="Overrides the company's default policy on this customer's "
              "invoices. Decided on the commercial partner (the company of a "
              "contact).")
+    no_payment_reminders = fields.Boolean(
+        string='No Payment Reminders',
+        help="Opt this customer out of the scheduled late-payment "
+             "reminders, fees and credit holds. Decided on the commercial "
+             "partner.")
+    credit_hold = fields.Boolean(
+        copy=False, readonly=True, track_visibility='onchange',
+        help="Sales orders of this customer cannot be confirmed. Set by a "
+             "reminder stage; lifted by a collections manager, or by itself "
+             "when no invoice at a credit-hold stage remains open.")
+    credit_hold_date = fields.Date(copy=False, readonly=True)
+    credit_hold_reason = fields.Char(copy=False, readonly=True)
 
     @api.model
     def _commercial_fields(self):
         return super(ResPartner, self)._commercial_fields() + [
-            'auto_invoice_on_delivery', 'require_po_ref']
+            'auto_invoice_on_delivery', 'require_po_ref',
+            'no_payment_reminders', 'credit_hold', 'credit_hold_date',
+            'credit_hold_reason']
 
     @api.multi
     def _get_auto_invoice_mode(self, company):

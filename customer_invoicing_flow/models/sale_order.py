@@ -27,6 +27,34 @@ class SaleOrder(models.Model):
     auto_invoice_error = fields.Text(
         string='Delivery invoicing error', copy=False, readonly=True)
 
+    credit_hold = fields.Boolean(
+        related='partner_id.commercial_partner_id.credit_hold',
+        string='Customer on Credit Hold', readonly=True)
+
+    @api.multi
+    def action_confirm(self):
+        self._check_credit_hold()
+        return super(SaleOrder, self).action_confirm()
+
+    @api.multi
+    def _check_credit_hold(self):
+        """Refuse to confirm orders of customers on credit hold; a hold
+        whose overdue invoices were all paid meanwhile is lifted first."""
+        partners = self.mapped('partner_id.commercial_partner_id').filtered(
+            'credit_hold')
+        if not partners:
+            return
+        self.env['payment.reminder.log'].sudo()._release_credit_holds()
+        partners.invalidate_cache(['credit_hold', 'credit_hold_reason'])
+        held = partners.filtered('credit_hold')
+        if held:
+            raise UserError(_(
+                "%(customer)s is on credit hold (%(reason)s): the order "
+                "cannot be confirmed until the overdue invoices are paid or "
+                "a collections manager releases the hold.") % {
+                    'customer': held[0].name,
+                    'reason': held[0].credit_hold_reason or ''})
+
     @api.multi
     def _prepare_invoice(self):
         # The journal default reads the company from the context: give it

@@ -4,15 +4,19 @@ from odoo import api, fields, models
 
 
 class LatePaymentHoldWizard(models.TransientModel):
+    """Put invoices on payment hold, or release them, with a reason."""
     _name = 'late.payment.hold.wizard'
-    _description = 'Put invoices on payment hold'
+    _description = 'Put invoices on payment hold or release them'
 
     invoice_ids = fields.Many2many(
         'account.invoice', string='Invoices',
         default=lambda self: self._default_invoice_ids())
+    release = fields.Boolean(
+        help="Release the hold instead of putting the invoices on hold.")
     date = fields.Date(
         required=True, default=fields.Date.context_today,
-        help="First day on hold: no interest accrues from this day on.")
+        help="Putting on hold: the first day on hold, no interest accrues "
+             "from this day on. Releasing: the last day on hold.")
     reason = fields.Char(required=True)
 
     @api.model
@@ -24,5 +28,8 @@ class LatePaymentHoldWizard(models.TransientModel):
     @api.multi
     def action_confirm(self):
         self.ensure_one()
-        self.invoice_ids.action_payment_hold(self.reason, self.date)
+        if self.release:
+            self.invoice_ids.action_payment_release(self.date, self.reason)
+        else:
+            self.invoice_ids.action_payment_hold(self.reason, self.date)
         return {'type': 'ir.actions.act_window_close'}

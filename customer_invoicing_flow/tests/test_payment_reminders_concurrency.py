@@ -1,0 +1,178 @@
+# Copyright 2026 customer_invoicing_flow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Two workers running the reminder job at the same time, in two real
+transactions: each invoice is processed by one of them only, once.
+
+The invoices must be committed for both transactions to see them: they are
+created in their own cursor, with accounts and a journal of their own, and
+everything is deleted at the end.
+"""
+import threading
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests.common import TransactionCase
+
+from .test_invoice_lifecycle import stub_pdf
+
+TAG = 'CIF-CONCURRENT'
+
+
+class TestReminderConcurrency(TransactionCase):
+
+    def setUp(self):
+        super(TestReminderConcurrency, self).setUp()
+        stub = stub_pdf(self.env)
+        stub.start()
+        self.addCleanup(stub.stop)
+        self.addCleanup(self._delete_data)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {
+                'tracking_disable': True})
+            self.invoice_ids = self._create_data(env)
+            # two real transactions must see these invoices: commit them
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @staticmethod
+    def _create_data(env):
+        company = env.user.company_id
+        Account = env['account.account']
+        receivable = Account.create({
+            'code': 'CIFC1100', 'name': '%s receivable' % TAG,
+            'user_type_id': env.ref(
+                'account.data_account_type_receivable').id,
+            'reconcile': True, 'company_id': company.id})
+        income = Account.create({
+            'code': 'CIFC7000', 'name': '%s income' % TAG,
+            'user_type_id': env.ref('account.data_account_type_revenue').id,
+            'company_id': company.id})
+        journal = env['account.journal'].create({
+            'name': '%s journal' % TAG, 'code': 'CIFCC', 'type': 'sale',
+            'company_id': company.id, 'update_posted': True})
+        policy = env['late.payment.policy'].create({
+            'name': '%s policy' % TAG, 'company_id': company.id,
+            'stage_ids': [(0, 0, {
+                'name': 'Due', 'day_offset': 1, 'send_email': True,
+                'mail_template_id': env.ref(
+                    'customer_invoicing_flow.mail_template_reminder_due').id,
+            })]})
+        invoice_ids = []
+        for number in range(3):
+            customer = env['res.partner'].create({
+                'name': '%s customer %d' % (TAG, number),
+                'email': 'customer%d@concurrent.example.com' % number,
+                'is_company': True, 'customer': True,
+                'late_payment_policy_id': policy.id,
+                'property_account_receivable_id': receivable.id})
+            for _index in range(2):
+                invoice = env['account.invoice'].create({
+                    'type': 'out_invoice', 'partner_id': customer.id,
+                    'account_id': receivable.id, 'journal_id': journal.id,
+                    'date_invoice': '2023-03-01', 'date_due': '2023-03-31',
+                    'invoice_line_ids': [(0, 0, {
+                        'name': 'Consulting', 'quantity': 1.0,
+                        'price_unit': 100.0, 'account_id': income.id})],
+                })
+                invoice.action_invoice_open()
+                invoice_ids.append(invoice.id)
+        return invoice_ids
+
+    def _delete_data(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            invoices = env['account.invoice'].browse(self.invoice_ids)
+            env['mail.mail'].search([
+                ('model', '=', 'account.invoice'),
+                ('res_id', 'in', invoices.ids)]).unlink()
+            env['mail.activity'].search([
+                ('res_model', '=', 'account.invoice'),
+                ('res_id', 'in', invoices.ids)]).unlink()
+            env['payment.reminder.log'].search([
+                ('invoice_id', 'in', invoices.ids)]).unlink()
+            partners = invoices.mapped('partner_id')
+            policy = partners.mapped('late_payment_policy_id')
+            journal = invoices.mapped('journal_id')
+            accounts = invoices.mapped('account_id') | invoices.mapped(
+                'invoice_line_ids.account_id')
+            invoices.action_invoice_cancel()
+            invoices.write({'move_name': False})
+            invoices.unlink()
+            partners.unlink()
+            policy.unlink()
+            journal.unlink()
+            accounts.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @staticmethod
+    def _invoice_model(cr):
+        return api.Environment(cr, SUPERUSER_ID, {
+            'tracking_disable': True})['account.invoice']
+
+    def _reminder_outcome(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            logs = env['payment.reminder.log'].search(
+                [('invoice_id', 'in', self.invoice_ids)])
+            mails = env['mail.mail'].search([
+                ('model', '=', 'account.invoice'),
+                ('res_id', 'in', self.invoice_ids)])
+            return (sorted(logs.mapped('invoice_id').ids),
+                    len(logs), len(mails))
+
+    def test_two_workers_split_the_invoices(self):
+        """Worker 1 claims the first customer's invoices and is still
+        working when worker 2 runs: worker 2 skips the locked rows and does
+        the rest. Both commit; a third run finds nothing left."""
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            Log1 = self._invoice_model(cr1).env['payment.reminder.log']
+            logs1 = Log1._process_batch(self.invoice_ids[:2], '2023-04-01')
+            self.assertEqual(len(logs1), 2)
+            logs2 = self._invoice_model(cr2)._cron_process_late_payments(
+                '2023-04-01')
+            self.assertEqual(sorted(logs2.mapped('invoice_id').ids),
+                             self.invoice_ids[2:])
+            cr1.commit()  # pylint: disable=invalid-commit
+            cr2.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
+        with self.registry.cursor() as cr3:
+            logs3 = self._invoice_model(cr3)._cron_process_late_payments(
+                '2023-04-01')
+            self.assertFalse(logs3)
+        self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
+
+    def test_late_worker_replays_in_a_fresh_snapshot(self):
+        """Worker 2's transaction began before worker 1 committed the whole
+        run: its view of the logs is stale, so claiming the rows worker 1
+        wrote fails with a serialization error; outside tests the job
+        replays the batch in a new transaction, which sees worker 1's logs
+        and sends nothing more."""
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr2.execute("SELECT 1")  # worker 2's snapshot starts here
+            logs1 = self._invoice_model(cr1)._cron_process_late_payments(
+                '2023-04-01')
+            self.assertEqual(len(logs1), 6)
+            cr1.commit()  # pylint: disable=invalid-commit
+            thread = threading.currentThread()
+            # run worker 2 as in production: commit per batch, replay on a
+            # concurrency error
+            Invoice = type(self._invoice_model(cr2))
+            original = Invoice._process_reminder_batch
+            attempts = []
+
+            def attempt(invoice_model, invoice_ids, as_of):
+                try:
+                    return original(invoice_model, invoice_ids, as_of)
+                except Exception as error:
+                    attempts.append(error.__class__.__name__)
+                    raise
+                finally:
+                    attempts.append('attempt')
+
+            with patch.object(thread, 'testing', False), \
+                    patch.object(Invoice, '_process_reminder_batch', attempt):
+                logs2 = self._invoice_model(
+                    cr2)._cron_process_late_payments('2023-04-01')
+            self.assertEqual(attempts, ['SerializationFailure',
+                                        'attempt', 'attempt'])
+            self.assertFalse(logs2.exists())
+        self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
