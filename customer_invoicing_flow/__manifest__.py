@@ -28,5 +28,6 @@
         "views/account_invoice_views.xml",
         "views/payment_reminder_log_views.xml",
         "report/account_invoice_report.xml",
+        "views/portal_templates.xml",
     ],
 }

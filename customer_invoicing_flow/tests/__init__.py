@@ -3,6 +3,8 @@ from . import test_delivery_invoicing
 from . import test_late_payment_policy
 from . import test_delivery_invoicing_concurrency
 from . import test_invoice_lifecycle
+from . import test_portal_report
+from . import test_views
 from . import test_payment_reminders
 from . import test_payment_reminders_concurrency
 from . import test_reminder_plan
