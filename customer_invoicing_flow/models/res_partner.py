@@ -1,8 +1,22 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
 
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools.misc import html_escape
+
+from .. import collections_kpis as kpis
 from .res_company import AUTO_INVOICE_MODES
+
+COLLECTIONS_USER = 'customer_invoicing_flow.group_collections_user'
+COLLECTIONS_MANAGER = 'customer_invoicing_flow.group_collections_manager'
+
+
+def _day(value):
+    return fields.Date.from_string(value) if value else None
 
 
 class ResPartner(models.Model):
@@ -22,7 +36,6 @@ class ResPartner(models.Model):
              "invoices. Decided on the commercial partner (the company of a "
              "contact).")
     no_payment_reminders = fields.Boolean(
-        string='No Payment Reminders',
         help="Opt this customer out of the scheduled late-payment "
              "reminders, fees and credit holds. Decided on the commercial "
              "partner.")
@@ -34,12 +47,138 @@ class ResPartner(models.Model):
     credit_hold_date = fields.Date(copy=False, readonly=True)
     credit_hold_reason = fields.Char(copy=False, readonly=True)
 
+    # Collections KPIs of the commercial partner in the user's company
+    collections_avg_days_to_pay = fields.Float(
+        string='Average Days to Pay', digits=(16, 2),
+        compute='_compute_collections_kpis', groups=COLLECTIONS_USER,
+        help="Average days from the invoice date to the paid date of the "
+             "customer's paid invoices.")
+    collections_on_time_rate = fields.Float(
+        string='Paid on Time (%)', digits=(16, 2),
+        compute='_compute_collections_kpis', groups=COLLECTIONS_USER,
+        help="Among the customer's invoices paid or past due today, the "
+             "share paid on or before the due date.")
+    collections_overdue_amount = fields.Monetary(
+        string='Overdue Amount', compute='_compute_collections_kpis',
+        groups=COLLECTIONS_USER,
+        help="What remains to pay on the customer's invoices past due "
+             "today, in the company currency.")
+    collections_reminder_count = fields.Integer(
+        string='Reminders This Year', compute='_compute_collections_kpis',
+        groups=COLLECTIONS_USER,
+        help="Reminder emails sent to the customer since January 1st.")
+
+    @api.multi
+    def _compute_collections_kpis(self):
+        """One invoice query and one reminder query for the whole set;
+        a contact shows its company's figures."""
+        today = self._collections_as_of()
+        commercial = self.mapped('commercial_partner_id').filtered(
+            lambda partner: isinstance(partner.id, int))
+        stats = commercial._collections_stats(
+            self.env.user.company_id, today)
+        for partner in self:
+            values = stats.get(partner.commercial_partner_id.id, {})
+            partner.collections_avg_days_to_pay = values.get(
+                'avg_days_to_pay', 0.0)
+            partner.collections_on_time_rate = values.get(
+                'on_time_rate', 0.0)
+            partner.collections_overdue_amount = values.get('overdue', 0.0)
+            partner.collections_reminder_count = values.get('reminders', 0)
+
+    @api.model
+    def _collections_as_of(self):
+        """The date the KPIs are judged at: the ``late_payment_as_of``
+        context key (a date or its string) when given, else today."""
+        as_of = self.env.context.get('late_payment_as_of')
+        if isinstance(as_of, date):
+            return as_of
+        return fields.Date.from_string(
+            as_of or fields.Date.context_today(self))
+
+    @api.multi
+    def _collections_stats(self, company, today):
+        """``{commercial partner id: {kpi: value}}`` for ``self`` (commercial
+        partners) in ``company`` as of the date ``today``."""
+        if not self:
+            return {}
+        invoices = self.env['account.invoice'].search_read([
+            ('commercial_partner_id', 'in', self.ids),
+            ('company_id', '=', company.id),
+            ('type', '=', 'out_invoice'),
+            ('state', 'in', ('open', 'paid')),
+        ], ['commercial_partner_id', 'state', 'date_invoice', 'date_due',
+            'paid_date', 'residual_company_signed'])
+        by_partner = defaultdict(list)
+        for row in invoices:
+            by_partner[row['commercial_partner_id'][0]].append(row)
+        digits = company.currency_id.decimal_places
+        stats = {}
+        for partner_id, rows in by_partner.items():
+            due = [(partner_id, _day(row['date_due']), _day(row['paid_date']))
+                   for row in rows]
+            days = kpis.average_days([
+                (_day(row['date_invoice']), _day(row['paid_date']))
+                for row in rows])
+            share = kpis.on_time_share(due, None, today)
+            overdue = sum((
+                kpis.to_decimal(row['residual_company_signed'], digits)
+                for row in rows if row['state'] == 'open'
+                and _day(row['date_due']) < today), Decimal(0))
+            stats[partner_id] = {
+                'avg_days_to_pay': float(days or 0),
+                'on_time_rate': float((share or 0) * 100),
+                'overdue': float(overdue),
+            }
+        year_start = date(today.year, 1, 1)
+        reminders = self.env['payment.reminder.log'].read_group([
+            ('partner_id', 'in', self.ids),
+            ('email_sent', '=', True),
+            ('date', '>=', fields.Date.to_string(year_start)),
+            ('date', '<=', fields.Date.to_string(
+                date(today.year, 12, 31))),
+        ], ['partner_id'], ['partner_id'])
+        for group in reminders:
+            stats.setdefault(group['partner_id'][0], {})['reminders'] = \
+                group['partner_id_count']
+        return stats
+
     @api.model
     def _commercial_fields(self):
         return super(ResPartner, self)._commercial_fields() + [
             'auto_invoice_on_delivery', 'require_po_ref',
             'no_payment_reminders', 'credit_hold', 'credit_hold_date',
             'credit_hold_reason']
+
+    @api.multi
+    def action_release_credit_hold(self):
+        """Lift the credit hold of the customers (their commercial
+        partners), with a note in their chatter. Collections managers
+        only."""
+        if not self.env.user.has_group(COLLECTIONS_MANAGER):
+            raise AccessError(_(
+                "Only a collections manager can release a customer from "
+                "credit hold."))
+        partners = self.mapped('commercial_partner_id').filtered(
+            'credit_hold')
+        for partner in partners:
+            reason = partner.credit_hold_reason
+            # sudo: the manager's right is checked above; he may lack the
+            # partner-manager right to write on customers
+            partner.sudo().write({'credit_hold': False,
+                                  'credit_hold_date': False,
+                                  'credit_hold_reason': False})
+            if reason:
+                body = _("Credit hold released by %(user)s (it was set for: "
+                         "%(reason)s).") % {
+                             'user': html_escape(self.env.user.name),
+                             'reason': html_escape(reason)}
+            else:
+                body = _("Credit hold released by %s.") % html_escape(
+                    self.env.user.name)
+            partner.sudo().message_post(
+                body=body, author_id=self.env.user.partner_id.id)
+        return True
 
     @api.multi
     def _get_auto_invoice_mode(self, company):

@@ -5,6 +5,8 @@ from . import test_delivery_invoicing_concurrency
 from . import test_invoice_lifecycle
 from . import test_portal_report
 from . import test_views
+from . import test_collections_kpis
+from . import test_partner_collections
 from . import test_payment_reminders
 from . import test_payment_reminders_concurrency
 from . import test_reminder_plan

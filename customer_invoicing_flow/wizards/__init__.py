@@ -1,1 +1,2 @@
 from . import late_payment_hold_wizard  # noqa: F401
+from . import collections_dashboard  # noqa: F401

@@ -1,0 +1,1 @@
+from . import collections_analysis  # noqa: F401
