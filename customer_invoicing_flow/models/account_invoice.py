@@ -499,6 +499,7 @@ class AccountInvoice(models.Model):
     @api.multi
     def action_payment_hold(self, reason, date=None):
         """Put the invoices on payment hold from ``date`` (default today)."""
+        self._check_collections_user()
         date = date or fields.Date.context_today(self)
         for invoice in self:
             if invoice.payment_hold:
@@ -517,6 +518,7 @@ class AccountInvoice(models.Model):
     @api.multi
     def action_payment_release(self, date=None, reason=None):
         """Release the hold; ``date`` (default today) is the last held day."""
+        self._check_collections_user()
         date = date or fields.Date.context_today(self)
         holds = self.env['late.payment.hold'].search([
             ('invoice_id', 'in', self.ids), ('date_end', '=', False)])

@@ -491,3 +491,51 @@ class TestReminderQueries(ReminderCase):
         small = self.queries_per_invoice(3, '2023-03-31', '2023-04-01')
         large = self.queries_per_invoice(12, '2023-04-05', '2023-04-06')
         self.assertLessEqual(large, small)
+
+
+class TestCollectionsButtons(ReminderCase):
+    """The invoice buttons of collections staff work for them and are
+    refused to a salesperson, whatever the view shows."""
+
+    def test_buttons_by_group(self):
+        invoice = self.invoice_for('CIF Victor')
+        as_clerk = invoice.sudo(self.clerk)
+        as_sales = invoice.sudo(self.salesperson)
+        Wizard = self.env['late.payment.hold.wizard']
+        # charge the late fee due (the button uses today: the invoice of
+        # 2023 is long past its grace period)
+        with self.assertRaises(AccessError):
+            as_sales.action_charge_late_fee()
+        as_clerk.action_charge_late_fee()
+        self.assertEqual(invoice.late_fee_invoice_ids.amount_total, 40.0)
+        # payment hold and release, through the wizard, with reasons
+        context = {'active_model': 'account.invoice',
+                   'active_ids': invoice.ids}
+        with self.assertRaises(AccessError):
+            Wizard.sudo(self.salesperson).with_context(context).create({
+                'reason': 'Disputed', 'date': '2023-04-02',
+            }).action_confirm()
+        self.assertFalse(invoice.payment_hold)
+        Wizard.sudo(self.clerk).with_context(context).create({
+            'reason': 'Disputed', 'date': '2023-04-02'}).action_confirm()
+        self.assertTrue(invoice.payment_hold)
+        with self.assertRaises(AccessError):
+            Wizard.sudo(self.salesperson).with_context(context).create({
+                'release': True, 'reason': 'Settled', 'date': '2023-04-09',
+            }).action_confirm()
+        self.assertTrue(invoice.payment_hold)
+        Wizard.sudo(self.clerk).with_context(context).create({
+            'release': True, 'reason': 'Settled',
+            'date': '2023-04-09'}).action_confirm()
+        self.assertFalse(invoice.payment_hold)
+        hold = invoice.payment_hold_ids
+        self.assertEqual((hold.date_start, hold.date_end, hold.reason,
+                          hold.release_reason),
+                         ('2023-04-02', '2023-04-09', 'Disputed', 'Settled'))
+        # the list actions
+        with self.assertRaises(AccessError):
+            as_sales.action_send_reminder_now_multi()
+        with self.assertRaises(AccessError):
+            as_sales.action_charge_late_fee_multi()
+        as_clerk.action_send_reminder_now_multi()
+        self.assertEqual(len(self.mails(invoice)), 1)
