@@ -19,6 +19,12 @@ from .payment_reminder_log import _is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 
+# The asset bundles a PDF report loads (web.report_layout and
+# web.minimal_layout)
+REPORT_BUNDLES = ('web.assets_common', 'web.report_assets_common',
+                  'web_editor.summernote', 'web_editor.assets_editor',
+                  'web.report_assets_editor', 'web.report_assets_pdf')
+
 LATE_PAYMENT_STATES = [
     ('not_due', 'Not due'),
     ('in_grace', 'In grace period'),
@@ -368,6 +374,7 @@ class AccountInvoice(models.Model):
         posted invoices and mark them sent. The mails go to the mail queue
         (never sent inline) and stay in the invoices' chatter."""
         template = self.env.ref('account.email_template_edi_invoice')
+        self._ensure_report_assets()
         # the marker first: a replayed transaction sees it
         self.write({'sent': True})
         for invoice in self:
@@ -584,6 +591,7 @@ class AccountInvoice(models.Model):
             raise UserError('\n'.join(refused))
         as_of = fields.Date.context_today(self)
         Log = self.env['payment.reminder.log'].sudo()
+        self._ensure_report_assets()
         logs = Log.browse()
         for stage, invoices in by_stage.items():
             logs |= Log._process_batch(invoices.ids, as_of,
@@ -629,14 +637,16 @@ class AccountInvoice(models.Model):
         return action
 
     @api.model
-    def _cron_process_late_payments(self, as_of=None, batch_size=100):
+    def _cron_process_late_payments(self, as_of=None, batch_size=100,
+                                    commit=True):
         """The daily reminder run for ``as_of`` (ISO string or date;
         default today in the company's timezone): fire the stages due.
 
-        Invoices go in batches; outside tests each batch is committed on its
-        own, so a crash loses at most the batch under way, which the next
-        run redoes. A batch that collides with another worker is replayed
-        once in a fresh transaction."""
+        Invoices go in batches; outside tests (and unless ``commit`` is
+        False: a caller running it inside its own transaction) each batch
+        is committed on its own, so a crash loses at most the batch under
+        way, which the next run redoes. A batch that collides with another
+        worker is replayed once in a fresh transaction."""
         if not as_of:
             company = self.env.user.company_id
             as_of = fields.Date.context_today(self.with_context(
@@ -645,8 +655,10 @@ class AccountInvoice(models.Model):
             as_of = fields.Date.to_string(as_of)
         else:
             as_of = fields.Date.to_string(fields.Date.from_string(as_of))
-        testing = getattr(threading.currentThread(), 'testing', False)
+        own_transactions = commit and not getattr(
+            threading.currentThread(), 'testing', False)
         Log = self.env['payment.reminder.log'].sudo()
+        self._ensure_report_assets()
         Log._release_credit_holds()
         invoice_ids = Log._candidate_invoice_ids(as_of)
         processed = Log.browse()
@@ -657,7 +669,7 @@ class AccountInvoice(models.Model):
                     processed |= self._process_reminder_batch(batch, as_of)
                     break
                 except Exception as error:  # pylint: disable=broad-except
-                    if testing or attempt == 2 \
+                    if not own_transactions or attempt == 2 \
                             or not _is_concurrency_error(error):
                         raise
                     # another worker committed part of this batch after our
@@ -667,7 +679,7 @@ class AccountInvoice(models.Model):
                                  error.__class__.__name__)
                     self.env.cr.rollback()
                     self.env.clear()
-            if not testing:
+            if own_transactions:
                 # one transaction per batch: a crash keeps the batches done
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Late-payment run of %s: %d invoices due, %d stage "
@@ -690,6 +702,39 @@ class AccountInvoice(models.Model):
             raise
         cr.execute('RELEASE SAVEPOINT cif_reminder_batch')
         return logs
+
+    @api.model
+    def _ensure_report_assets(self):
+        """Build the invoice PDF's asset bundles now, in this transaction.
+
+        Printing a PDF while a bundle is missing (the first print after an
+        install or upgrade) builds it and commits the transaction (Odoo's
+        ``commit_assetsbundle``): in the middle of a reminder batch or of a
+        delivery validation, that would commit half of it and lose its
+        savepoints. Built here first, nothing is left for the PDF to build.
+        """
+        QWeb = self.env['ir.qweb'].sudo().with_context(
+            commit_assetsbundle=False)
+        for xmlid in REPORT_BUNDLES:
+            if not self.env.ref(xmlid, raise_if_not_found=False):
+                continue
+            files, _remains = QWeb._get_asset_content(xmlid, {})
+            bundle = QWeb.get_asset_bundle(xmlid, files, env=QWeb.env)
+            if bundle.stylesheets and not bundle.get_attachments('css'):
+                bundle.css()
+            if bundle.javascripts and not bundle.get_attachments('js'):
+                bundle.js()
+
+    @api.model_cr
+    def _register_hook(self):
+        super(AccountInvoice, self)._register_hook()
+        try:
+            with self.env.cr.savepoint():
+                self._ensure_report_assets()
+        except Exception:  # pylint: disable=broad-except
+            # never stop the server for this: the first PDF builds them
+            _logger.warning("Could not build the invoice report styles",
+                            exc_info=True)
 
     @api.model
     def _check_collections_user(self):

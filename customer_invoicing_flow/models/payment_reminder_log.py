@@ -248,6 +248,13 @@ class PaymentReminderLog(models.Model):
             groups.setdefault(key, []).append(plan)
         logs = self.browse()
         for (partner_id, company_id, _stage_id), group in groups.items():
+            # the group's invoices in a prefetch set of their own: the
+            # writes and messages of each group clear the cache, and a
+            # batch-wide set would re-read the whole batch every group
+            own = self.env['account.invoice'].browse(
+                [plan['invoice'].id for plan in group])
+            for plan, invoice in zip(group, own):
+                plan['invoice'] = invoice
             residual = sum(plan['invoice'].residual_company_signed
                            for plan in group)
             suppress = not forced_stage and float_compare(

@@ -13,6 +13,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
+from ..models.account_invoice import REPORT_BUNDLES
 from .common import LatePaymentCase
 from .test_invoice_lifecycle import stub_pdf
 
@@ -454,6 +455,21 @@ class TestReminderFaults(ReminderCase):
         self.run_day('2023-04-01', batch_size=2)
         self.assertEqual(self.snapshot(invoices), state)
 
+    def test_report_assets_built_before_printing(self):
+        """Outside tests, the first PDF printed while a report bundle is
+        missing commits the transaction (Odoo builds the bundle and commits
+        it): the run builds them first, inside its transaction."""
+        Attachment = self.env['ir.attachment']
+        urls = ['/web/content/%%-%%/%s%%' % xmlid for xmlid in REPORT_BUNDLES]
+        domain = ['|'] * (len(urls) - 1) + [
+            ('url', '=like', url) for url in urls]
+        Attachment.search(domain).unlink()
+        self.run_day('2023-01-01')
+        built = Attachment.search(domain).mapped('url')
+        for xmlid in ('web.assets_common', 'web.report_assets_common',
+                      'web.report_assets_pdf'):
+            self.assertTrue([url for url in built if xmlid in url], xmlid)
+
     def test_unique_key_on_invoice_and_stage(self):
         invoice = self.invoice_for('CIF Uniform')
         self.run_day('2023-04-01')
@@ -512,19 +528,19 @@ class TestCollectionsButtons(ReminderCase):
         context = {'active_model': 'account.invoice',
                    'active_ids': invoice.ids}
         with self.assertRaises(AccessError):
-            Wizard.sudo(self.salesperson).with_context(context).create({
+            Wizard.sudo(self.salesperson).with_context(**context).create({
                 'reason': 'Disputed', 'date': '2023-04-02',
             }).action_confirm()
         self.assertFalse(invoice.payment_hold)
-        Wizard.sudo(self.clerk).with_context(context).create({
+        Wizard.sudo(self.clerk).with_context(**context).create({
             'reason': 'Disputed', 'date': '2023-04-02'}).action_confirm()
         self.assertTrue(invoice.payment_hold)
         with self.assertRaises(AccessError):
-            Wizard.sudo(self.salesperson).with_context(context).create({
+            Wizard.sudo(self.salesperson).with_context(**context).create({
                 'release': True, 'reason': 'Settled', 'date': '2023-04-09',
             }).action_confirm()
         self.assertTrue(invoice.payment_hold)
-        Wizard.sudo(self.clerk).with_context(context).create({
+        Wizard.sudo(self.clerk).with_context(**context).create({
             'release': True, 'reason': 'Settled',
             'date': '2023-04-09'}).action_confirm()
         self.assertFalse(invoice.payment_hold)
