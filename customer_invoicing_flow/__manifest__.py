@@ -32,4 +32,7 @@
         "report/account_invoice_report.xml",
         "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/customer_invoicing_flow_demo.xml",
+    ],
 }

@@ -9,3 +9,4 @@ from . import payment_reminder_log
 from . import mail_message
 from . import sale_order
 from . import stock_picking
+from . import demo_data
