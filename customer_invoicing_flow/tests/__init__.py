@@ -10,3 +10,4 @@ from . import test_partner_collections
 from . import test_payment_reminders
 from . import test_payment_reminders_concurrency
 from . import test_reminder_plan
+from . import test_i18n

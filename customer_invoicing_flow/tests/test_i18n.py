@@ -1,0 +1,318 @@
+# Copyright 2026 customer_invoicing_flow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Translations: the template in i18n/ is the one Odoo exports from the
+module, and the French translation covers it.
+
+The helpers here are also what ``bin/update-pot`` runs, so the test and the
+script agree on what "the module's template" is:
+
+* the export is Odoo's own (``odoo.tools.translate.trans_export``, no
+  language: a template);
+* the header dates, and the line numbers of the references to Python code,
+  are ignored when comparing: moving a line is no change for translators;
+* the terms of demo records are left out: the template is the one of a
+  database without demo data, whichever database it is generated on.
+"""
+import difflib
+import io
+import os
+import re
+
+from babel.messages.pofile import read_po
+from lxml import etree
+
+from odoo.modules.module import (
+    get_module_path, load_information_from_description_file)
+from odoo.tests.common import SavepointCase
+from odoo.tools.translate import trans_export, trans_load
+
+MODULE = 'customer_invoicing_flow'
+I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'i18n')
+POT_PATH = os.path.join(I18N_DIR, MODULE + '.pot')
+FR_PATH = os.path.join(I18N_DIR, 'fr.po')
+REGENERATE = 'bin/update-pot   (or: bin/update-pot DB, on a database of yours)'
+
+HEADER_DATE = re.compile(
+    r'^"(?:POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', re.MULTILINE)
+CODE_LINE_NUMBER = re.compile(r'^(#: code:\S+):\d+$', re.MULTILINE)
+MAKO_LINE = re.compile(
+    r'^[ \t]*%[ \t]*(?:for|endfor|if|elif|else|endif|while|endwhile|'
+    r'try|except|finally|endtry)\b.*$', re.MULTILINE)
+PY_PLACEHOLDER = re.compile(
+    r'%(?:\((?P<name>[^)]+)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?'
+    r'[diouxXeEfFgGcrsa%]')
+HTML_TAG = re.compile(r'<[^<>]+>')
+
+
+# --- the template ------------------------------------------------------------
+
+def strip_header_dates(text):
+    """The template without its creation and revision dates."""
+    return HEADER_DATE.sub('', text)
+
+
+def comparable(text):
+    """The template without what changes when nothing a translator sees
+    does: the header dates and the line numbers in ``#: code:`` lines."""
+    return CODE_LINE_NUMBER.sub(r'\1', strip_header_dates(text))
+
+
+def demo_xmlids(module=MODULE):
+    """The external ids of the records of the module's demo files."""
+    manifest = load_information_from_description_file(module)
+    path = get_module_path(module)
+    xmlids = set()
+    for filename in manifest.get('demo', []):
+        if not filename.endswith('.xml'):
+            continue
+        tree = etree.parse(os.path.join(path, filename))
+        for xmlid in tree.xpath('//@id'):
+            xmlids.add(xmlid if '.' in xmlid else '%s.%s' % (module, xmlid))
+    return xmlids
+
+
+def drop_references(text, is_dropped):
+    """Remove the ``#: model:...:XMLID`` references for which
+    ``is_dropped(xmlid)`` is true, and the entries left without any
+    reference."""
+    blocks = text.split('\n\n')
+    kept = []
+    for block in blocks:
+        lines = block.split('\n')
+        refs = [line for line in lines if line.startswith('#: ')]
+        if not refs:
+            kept.append(block)
+            continue
+        lines = [
+            line for line in lines
+            if not (line.startswith('#: model:')
+                    and is_dropped(line.rsplit(':', 1)[1]))]
+        if any(line.startswith('#: ') for line in lines):
+            kept.append('\n'.join(lines))
+    return '\n\n'.join(kept)
+
+
+def generate_pot(env, module=MODULE):
+    """The module's translation template, as Odoo exports it from ``env``'s
+    database, without the terms of demo records."""
+    buf = io.BytesIO()
+    trans_export(False, [module], buf, 'po', env.cr)
+    text = buf.getvalue().decode('utf-8')
+    if env['ir.module.module'].search([('name', '=', module)]).demo:
+        text = drop_references(text, is_demo_xmlid(demo_xmlids(module)))
+    return text
+
+
+def is_demo_xmlid(demo):
+    """Whether an external id is a demo record's: one of ``demo``, or the
+    parent record Odoo creates with it (``<id>_product_template`` for a
+    product)."""
+    prefixes = tuple(xmlid + '_' for xmlid in demo)
+
+    def is_demo(xmlid):
+        return xmlid in demo or xmlid.startswith(prefixes)
+    return is_demo
+
+
+# --- placeholders ------------------------------------------------------------
+
+def mako_expressions(text):
+    """The ``${...}`` expressions of a mail template text (braces may nest),
+    and the text without them."""
+    found, rest, i = [], [], 0
+    while True:
+        start = text.find('${', i)
+        if start < 0:
+            rest.append(text[i:])
+            return found, ''.join(rest)
+        rest.append(text[i:start])
+        depth, j = 0, start + 1
+        while j < len(text):
+            if text[j] == '{':
+                depth += 1
+            elif text[j] == '}':
+                depth -= 1
+                if not depth:
+                    break
+            j += 1
+        found.append(text[start:j + 1])
+        i = j + 1
+
+
+def placeholders(text, python_format):
+    """What a translation must keep from its source: Python placeholders
+    (named ones in any order, positional ones in order), mako expressions,
+    mako control lines in order, and HTML tags with their attributes."""
+    expressions, rest = mako_expressions(text)
+    named, positional = [], []
+    if python_format:
+        for match in PY_PLACEHOLDER.finditer(rest):
+            (named if match.group('name') else positional).append(
+                match.group(0))
+    return {
+        'named %-placeholders': sorted(named),
+        'positional %-placeholders (in order)': positional,
+        '${...} expressions': sorted(expressions),
+        'mako control lines (in order)': [
+            line.strip() for line in MAKO_LINE.findall(rest)],
+        'HTML tags': sorted(HTML_TAG.findall(rest)),
+    }
+
+
+def read_catalog(path):
+    with open(path, 'rb') as pofile:
+        return read_po(pofile)
+
+
+class TestTranslationTemplate(SavepointCase):
+
+    def test_pot_is_up_to_date(self):
+        """i18n/customer_invoicing_flow.pot is what Odoo exports from the
+        module now (header dates and code line numbers aside)."""
+        generated = comparable(generate_pot(self.env))
+        with io.open(POT_PATH, encoding='utf-8') as potfile:
+            stored = comparable(potfile.read())
+        if generated != stored:
+            diff = ''.join(difflib.unified_diff(
+                stored.splitlines(True), generated.splitlines(True),
+                'i18n/%s.pot (stored)' % MODULE,
+                'i18n/%s.pot (generated)' % MODULE, n=1))
+            self.fail(
+                "The translation template is out of date; regenerate it with\n"
+                "    %s\nthen update i18n/fr.po. Differences:\n%s"
+                % (REGENERATE, diff[:20000]))
+
+    def test_comparison_ignores_dates_and_line_numbers_only(self):
+        template = (
+            '"POT-Creation-Date: 2026-01-01 10:00+0000\\n"\n'
+            '"PO-Revision-Date: 2026-01-01 10:00+0000\\n"\n\n'
+            '#: code:addons/%s/models/x.py:%d\n#, python-format\n'
+            'msgid "%s"\nmsgstr ""\n')
+        base = template % (MODULE, 12, 'Late fee')
+        self.assertEqual(
+            comparable(base),
+            comparable(template.replace('2026-01-01 10:00', '2027-05-06 11:12')
+                       % (MODULE, 40, 'Late fee')))
+        self.assertNotEqual(comparable(base),
+                            comparable(template % (MODULE, 12, 'Late fees')))
+        self.assertNotEqual(comparable(base),
+                            comparable(template % ('other', 12, 'Late fee')))
+
+    def test_demo_terms_left_out(self):
+        """The terms of demo records are dropped, the others kept."""
+        text = (
+            'header\n\n'
+            '#: model:product.product,name:%(m)s.product_desk_demo\n'
+            '#: model:product.template,name:'
+            '%(m)s.product_desk_demo_product_template\n'
+            'msgid "Desk"\nmsgstr ""\n\n'
+            '#: model:product.product,name:%(m)s.product_desk_demo\n'
+            '#: code:addons/%(m)s/models/x.py:3\n'
+            '#, python-format\nmsgid "Lamp"\nmsgstr ""\n\n'
+            '#: model:ir.model.fields,field_description:%(m)s.field_x\n'
+            'msgid "Chair"\nmsgstr ""\n' % {'m': MODULE})
+        result = drop_references(text, is_demo_xmlid(
+            {'%s.product_desk_demo' % MODULE}))
+        self.assertNotIn('Desk', result)
+        self.assertIn('#: code:addons/%s/models/x.py:3\n#, python-format\n'
+                      'msgid "Lamp"' % MODULE, result)
+        self.assertNotIn('product_desk_demo', result)
+        self.assertIn('msgid "Chair"', result)
+        self.assertTrue(result.startswith('header\n\n'))
+        self.assertIn(
+            '%s.product_standing_desk_demo' % MODULE, demo_xmlids())
+
+
+class TestFrenchTranslation(SavepointCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestFrenchTranslation, cls).setUpClass()
+        cls.pot = read_catalog(POT_PATH)
+        cls.french = read_catalog(FR_PATH)
+
+    def test_every_term_translated(self):
+        """Every term of the template has a French translation, none fuzzy,
+        and fr.po has no term the template lost."""
+        problems = []
+        for message in self.pot:
+            if not message.id:
+                continue
+            translated = self.french.get(message.id)
+            if translated is None:
+                problems.append('missing: %r' % message.id)
+            elif not translated.string:
+                problems.append('empty: %r' % message.id)
+            elif translated.fuzzy:
+                problems.append('fuzzy: %r' % message.id)
+        for message in self.french:
+            if message.id and self.pot.get(message.id) is None:
+                problems.append('not in the template: %r' % message.id)
+        self.assertFalse(problems, "i18n/fr.po does not match the template "
+                         "(merge it: msgmerge -U --no-fuzzy-matching "
+                         "fr.po %s.pot):\n%s" % (MODULE, '\n'.join(problems)))
+        self.assertEqual(self.french.locale.language, 'fr')
+
+    def test_placeholders_kept(self):
+        """Each translation keeps its source's placeholders, mako code and
+        HTML tags."""
+        problems = []
+        for message in self.french:
+            if not message.id or not message.string:
+                continue
+            python_format = 'python-format' in message.flags
+            source = placeholders(message.id, python_format)
+            target = placeholders(message.string, python_format)
+            for kind in source:
+                if source[kind] != target[kind]:
+                    problems.append('%r\n  %s: %s in the source, %s in the '
+                                    'translation' % (message.id[:80], kind,
+                                                     source[kind],
+                                                     target[kind]))
+        self.assertFalse(problems, '\n'.join(problems))
+
+    def test_placeholder_check_catches_changes(self):
+        """The comparison sees a renamed, lost or added placeholder."""
+        source = placeholders('Policy %s: %(x)s <b>${a.b}</b>\n% if y:', True)
+        for broken in ('Politique %d : %(x)s <b>${a.b}</b>\n% if y:',
+                       'Politique %s : %(y)s <b>${a.b}</b>\n% if y:',
+                       'Politique %s : %(x)s <b>${a.c}</b>\n% if y:',
+                       'Politique %s : %(x)s <b>${a.b}</b>',
+                       'Politique %s : %(x)s ${a.b}\n% if y:'):
+            self.assertNotEqual(placeholders(broken, True), source, broken)
+        self.assertEqual(
+            placeholders('Politique %s : %(x)s <b>${a.b}</b>\n  % if y:',
+                         True), source)
+        # A percent sign in a label is no placeholder.
+        self.assertEqual(
+            placeholders('Taux annuel (%)', False)['positional '
+                                                   '%-placeholders (in order)'],
+            [])
+
+    def test_french_loads(self):
+        """Loaded into the database, fr.po translates a field label, a code
+        string and a reminder template's subject."""
+        trans_load(self.env.cr, FR_PATH, 'fr_FR', verbose=False,
+                   module_name=MODULE)
+        french = dict((m.id, m.string) for m in self.french if m.id)
+
+        label = self.env['late.payment.policy']._fields['grace_days'].string
+        self.assertNotEqual(french[label], label)
+        fields = self.env['late.payment.policy'].with_context(
+            lang='fr_FR').fields_get(['grace_days'])
+        self.assertEqual(fields['grace_days']['string'], french[label])
+
+        self.assertEqual(
+            self.env['ir.translation']._get_source(
+                None, ('code',), 'fr_FR', 'There is no invoiceable line.'),
+            french['There is no invoiceable line.'])
+
+        template = self.env['mail.template'].search(
+            [('model', '=', 'account.invoice'),
+             ('subject', 'like', 'get_reminder_statement_label')], limit=1)
+        self.assertTrue(template, 'no reminder mail template found')
+        subject = template.subject
+        self.assertNotEqual(french[subject], subject)
+        self.assertEqual(
+            template.with_context(lang='fr_FR').subject, french[subject])
