@@ -3,7 +3,38 @@
 """Shared test base: accounting set-up that works on a database with or
 without a chart of accounts, and factories for customers, products, sales
 orders and deliveries."""
+from werkzeug.test import Client
+from werkzeug.wrappers import BaseResponse
+
+import odoo
+from odoo.service import security
 from odoo.tests.common import SavepointCase
+
+
+def http_get(env, url, user=None):
+    """GET ``url`` through Odoo's WSGI application, as the public user or
+    ``user`` logged in, on the test's cursor (the registry must be in test
+    mode). Returns the werkzeug response."""
+    store = odoo.http.root.session_store
+    session = store.new()
+    session.db = env.cr.dbname
+    if user:
+        session.uid = user.id
+        session.login = user.login
+        session.session_token = security.compute_session_token(session, env)
+        session.context = {'uid': user.id, 'lang': 'en_US'}
+    store.save(session)
+    # a request ends by rolling back to the test cursor's last commit:
+    # commit what the test prepared (a savepoint only in test mode, the
+    # test is rolled back as usual)
+    env.cr.commit()  # pylint: disable=invalid-commit
+    client = Client(odoo.http.root, BaseResponse)
+    client.set_cookie('localhost', 'session_id', session.sid)
+    try:
+        return client.get(url)
+    finally:
+        store.delete(session)
+        env['account.invoice'].invalidate_cache()
 
 
 class CustomerInvoicingFlowCase(SavepointCase):

@@ -5,15 +5,10 @@ state, the measures and the install hook. Dates are fixed (2023)."""
 import base64
 from unittest.mock import patch
 
-from werkzeug.test import Client
-from werkzeug.wrappers import BaseResponse
-
-import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.service import security
 from odoo.tests.common import TransactionCase
 
-from .common import LatePaymentCase
+from .common import LatePaymentCase, http_get
 from ..hooks import post_init_hook
 
 PDF = base64.b64encode(b'%PDF-1.4 test')
@@ -252,25 +247,7 @@ class TestInvoicePortalVisit(TransactionCase):
 
     def visit(self, url, user=None):
         """GET ``url`` as the public user, or ``user`` logged in."""
-        store = odoo.http.root.session_store
-        session = store.new()
-        session.db = self.cr.dbname
-        if user:
-            session.uid = user.id
-            session.login = user.login
-            session.session_token = security.compute_session_token(
-                session, self.env)
-            session.context = {'uid': user.id, 'lang': 'en_US'}
-        store.save(session)
-        # a request ends by rolling back to the test cursor's last
-        # commit: commit what the test prepared (a savepoint only, the
-        # test mode rolls everything back)
-        self.cr.commit()  # pylint: disable=invalid-commit
-        client = Client(odoo.http.root, BaseResponse)
-        client.set_cookie('localhost', 'session_id', session.sid)
-        response = client.get(url)
-        self.invoice.invalidate_cache()
-        return response
+        return http_get(self.env, url, user)
 
     def test_internal_user_visit_is_not_a_view(self):
         url = '/my/invoices/%d?access_token=%s' % (

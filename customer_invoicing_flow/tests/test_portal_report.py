@@ -8,16 +8,12 @@ import shutil
 import subprocess
 import tempfile
 
-from werkzeug.test import Client
-from werkzeug.wrappers import BaseResponse
-
 import odoo
-from odoo.service import security
 from odoo.tests.common import get_db_name
 from odoo.tools import config
 from odoo.tools.misc import format_date
 
-from .common import LatePaymentCase
+from .common import LatePaymentCase, http_get
 
 NOTE = 'Overdue amounts bear interest at 8 percent a year.'
 
@@ -179,27 +175,7 @@ class TestPortalLatePayment(LatePaymentCase):
     @classmethod
     def visit(cls, url, user=None):
         """GET ``url`` as the public user, or ``user`` logged in."""
-        store = odoo.http.root.session_store
-        session = store.new()
-        session.db = cls.cr.dbname
-        if user:
-            session.uid = user.id
-            session.login = user.login
-            session.session_token = security.compute_session_token(
-                session, cls.env)
-            session.context = {'uid': user.id, 'lang': 'en_US'}
-        store.save(session)
-        # the request ends by rolling back to the test cursor's last
-        # commit: commit the test's data first (a savepoint in test mode)
-        cls.cr.commit()  # pylint: disable=invalid-commit
-        client = Client(odoo.http.root, BaseResponse)
-        client.set_cookie('localhost', 'session_id', session.sid)
-        try:
-            response = client.get(url)
-        finally:
-            store.delete(session)
-        cls.env['account.invoice'].invalidate_cache()
-        return response
+        return http_get(cls.env, url, user)
 
     def invoice_url(self, invoice, token=True):
         url = '/my/invoices/%d' % invoice.id
