@@ -8,6 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL="$ROOT/.local"
 VENV="$ROOT/.venv"
 LINT_VENV="$LOCAL/lint-venv"
+BROWSER_VENV="$LOCAL/browser-venv"
 PGDATA_DIR="$LOCAL/pgdata"
 PGRUN_DIR="$LOCAL/pgrun"
 PG_LOCAL_PORT="${CIF_PG_PORT:-5432}"
@@ -108,6 +109,21 @@ ensure_lint_venv() {
     "$LINT_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements/lint.txt" 2>&1 \
         | grep -v '^WARNING: Location' >&2 || true
     "$LINT_VENV/bin/python" -c 'import pylint_odoo, flake8' || die "the lint virtualenv is incomplete"
+    echo "$want" > "$stamp"
+}
+
+# ensure_browser_venv: Playwright for bin/browser_test.py, driving the
+# system's chromium.
+ensure_browser_venv() {
+    local want stamp="$BROWSER_VENV/.cif-stamp"
+    want=$(files_hash "$ROOT/requirements/browser.txt")
+    [ -x /usr/bin/chromium ] || apt_install chromium
+    stamp_ok "$stamp" "$want" && return
+    say "creating the browser-test virtualenv"
+    python3 -m venv "$BROWSER_VENV"
+    "$BROWSER_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements/browser.txt" 2>&1 \
+        | grep -v '^WARNING: Location' >&2 || true
+    "$BROWSER_VENV/bin/python" -c 'import playwright.sync_api' || die "the browser-test virtualenv is incomplete"
     echo "$want" > "$stamp"
 }
 
