@@ -100,31 +100,32 @@ ensure_venv() {
     echo "$want" > "$stamp"
 }
 
-ensure_lint_venv() {
-    local want stamp="$LINT_VENV/.cif-stamp"
-    want=$(files_hash "$ROOT/requirements/lint.txt")
+# ensure_tool_venv DIR REQUIREMENTS CHECK NAME: a virtualenv on the machine's
+# current Python 3 for tools that need a newer Python than Odoo 11 (they only
+# read files or talk to the running server), rebuilt when REQUIREMENTS
+# changes; CHECK is Python code that must run in it afterwards.
+ensure_tool_venv() {
+    local dir="$1" requirements="$2" check="$3" name="$4"
+    local want stamp="$dir/.cif-stamp"
+    want=$(files_hash "$requirements")
     stamp_ok "$stamp" "$want" && return
-    say "creating the lint virtualenv"
-    python3 -m venv "$LINT_VENV"
-    "$LINT_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements/lint.txt" 2>&1 \
+    say "creating the $name virtualenv"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements" 2>&1 \
         | grep -v '^WARNING: Location' >&2 || true
-    "$LINT_VENV/bin/python" -c 'import pylint_odoo, flake8' || die "the lint virtualenv is incomplete"
+    "$dir/bin/python" -c "$check" || die "the $name virtualenv is incomplete"
     echo "$want" > "$stamp"
+}
+
+ensure_lint_venv() {
+    ensure_tool_venv "$LINT_VENV" "$ROOT/requirements/lint.txt" 'import pylint_odoo, flake8' lint
 }
 
 # ensure_browser_venv: Playwright for bin/browser_test.py, driving the
 # system's chromium.
 ensure_browser_venv() {
-    local want stamp="$BROWSER_VENV/.cif-stamp"
-    want=$(files_hash "$ROOT/requirements/browser.txt")
     [ -x /usr/bin/chromium ] || apt_install chromium
-    stamp_ok "$stamp" "$want" && return
-    say "creating the browser-test virtualenv"
-    python3 -m venv "$BROWSER_VENV"
-    "$BROWSER_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements/browser.txt" 2>&1 \
-        | grep -v '^WARNING: Location' >&2 || true
-    "$BROWSER_VENV/bin/python" -c 'import playwright.sync_api' || die "the browser-test virtualenv is incomplete"
-    echo "$want" > "$stamp"
+    ensure_tool_venv "$BROWSER_VENV" "$ROOT/requirements/browser.txt" 'import playwright.sync_api' browser-test
 }
 
 ensure_lessc() {
