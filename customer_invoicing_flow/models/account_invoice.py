@@ -660,6 +660,9 @@ class AccountInvoice(models.Model):
         Log = self.env['payment.reminder.log'].sudo()
         self._ensure_report_assets()
         Log._release_credit_holds()
+        if own_transactions:
+            # before any PDF: wkhtmltopdf reads the bundles over HTTP
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         invoice_ids = Log._candidate_invoice_ids(as_of)
         processed = Log.browse()
         for start in range(0, len(invoice_ids), batch_size):
@@ -712,6 +715,10 @@ class AccountInvoice(models.Model):
         ``commit_assetsbundle``): in the middle of a reminder batch or of a
         delivery validation, that would commit half of it and lose its
         savepoints. Built here first, nothing is left for the PDF to build.
+        wkhtmltopdf fetches the bundles over HTTP, so a PDF is styled once
+        they are committed: the registry load (this model's
+        ``_register_hook``) and the reminder run commit them; elsewhere the
+        transaction's own commit does.
         """
         QWeb = self.env['ir.qweb'].sudo().with_context(
             commit_assetsbundle=False)

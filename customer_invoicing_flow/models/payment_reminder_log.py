@@ -225,18 +225,18 @@ class PaymentReminderLog(models.Model):
         if not claimed:
             return self.browse()
         invoices = self.env['account.invoice'].browse(claimed)
-        logged = {}
-        for row in self.search_read(
-                [('invoice_id', 'in', claimed), ('state', '!=', 'error')],
-                ['invoice_id', 'stage_id']):
-            logged.setdefault(row['invoice_id'][0], set()).add(
-                row['stage_id'][0])
+        # one read of the claimed invoices' logs: the stages done, and the
+        # failed ones to retry (rewritten in place, the key stays unique)
+        logged, retry = {}, {}
+        for log in self.search([('invoice_id', 'in', claimed)]):
+            if log.state == 'error':
+                retry[(log.invoice_id.id, log.stage_id.id)] = log
+            else:
+                logged.setdefault(log.invoice_id.id, set()).add(
+                    log.stage_id.id)
         plans = self._plan(invoices, as_of, logged, forced_stage)
         if not plans:
             return self.browse()
-        errors = self.search([('invoice_id', 'in', claimed),
-                              ('state', '=', 'error')])
-        retry = {(log.invoice_id.id, log.stage_id.id): log for log in errors}
         credit = self._unapplied_credit(
             invoices.mapped('commercial_partner_id'))
         # one email per customer, stage and day

@@ -141,17 +141,24 @@ class TestReminderConcurrency(TransactionCase):
         self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
 
     def test_late_worker_replays_in_a_fresh_snapshot(self):
-        """Worker 2's transaction began before worker 1 committed the whole
-        run: its view of the logs is stale, so claiming the rows worker 1
-        wrote fails with a serialization error; outside tests the job
-        replays the batch in a new transaction, which sees worker 1's logs
-        and sends nothing more."""
+        """Worker 2 found its candidates, then worker 1 processed them all
+        and committed before worker 2 claimed them: worker 2's view of the
+        logs is stale, so claiming the rows worker 1 wrote fails with a
+        serialization error; outside tests the job replays the batch in a
+        new transaction, which sees worker 1's logs and sends nothing
+        more."""
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            cr2.execute("SELECT 1")  # worker 2's snapshot starts here
-            logs1 = self._invoice_model(cr1)._cron_process_late_payments(
-                '2023-04-01')
-            self.assertEqual(len(logs1), 6)
-            cr1.commit()  # pylint: disable=invalid-commit
+            Log = type(self._invoice_model(cr2).env['payment.reminder.log'])
+            find_candidates = Log._candidate_invoice_ids
+
+            def worker_1_overtakes(log_model, as_of):
+                invoice_ids = find_candidates(log_model, as_of)
+                logs1 = self._invoice_model(cr1).env[
+                    'payment.reminder.log']._process_batch(invoice_ids, as_of)
+                self.assertEqual(len(logs1), 6)
+                cr1.commit()  # pylint: disable=invalid-commit
+                return invoice_ids
+
             thread = threading.currentThread()
             # run worker 2 as in production: commit per batch, replay on a
             # concurrency error
@@ -169,6 +176,8 @@ class TestReminderConcurrency(TransactionCase):
                     attempts.append('attempt')
 
             with patch.object(thread, 'testing', False), \
+                    patch.object(Log, '_candidate_invoice_ids',
+                                 worker_1_overtakes), \
                     patch.object(Invoice, '_process_reminder_batch', attempt):
                 logs2 = self._invoice_model(
                     cr2)._cron_process_late_payments('2023-04-01')
