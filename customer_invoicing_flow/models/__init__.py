@@ -5,6 +5,7 @@ from . import late_payment_policy
 from . import late_payment_hold
 from . import late_fee_charge
 from . import account_invoice
+from . import account_invoice_reminder_mail
 from . import payment_reminder_log
 from . import mail_message
 from . import sale_order

@@ -1,0 +1,335 @@
+# Copyright 2026 customer_invoicing_flow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What the customer reads: the facts a reminder email states (what is
+owed, what was charged with it, what comes next), who signs it, the name
+of its attachments, and the payment facts printed on the invoice PDF and
+shown on the portal page.
+
+The templates (``data/mail_template_data.xml``, the report and portal
+QWeb) only iterate over what these methods return: every figure and every
+promise is decided here, from the database, never typed in a template."""
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import float_is_zero
+from odoo.tools.misc import format_date, formatLang
+
+
+class LatePaymentPolicy(models.Model):
+    # the signature belongs with the reminders it closes: kept here with
+    # the other reminder-mail code rather than in the policy's own file
+    _inherit = 'late.payment.policy'
+
+    reminder_signature = fields.Text(
+        translate=True,
+        help="Closing lines of the reminder emails of this policy, e.g. "
+             "the accounts team's name, phone and email. Empty: the "
+             "company's name, phone and email. The emails are sent in the "
+             "company's name (its email address; else the collections "
+             "responsible's), never with a salesperson's personal "
+             "signature.")
+
+
+class AccountInvoice(models.Model):
+    _inherit = 'account.invoice'
+
+    # ------------------------------------------------------------------
+    # Reminder emails (called from the mail templates: public names, the
+    # template sandbox refuses private ones)
+    # ------------------------------------------------------------------
+
+    @api.multi
+    def _reminder_mail_logs(self):
+        """The reminder logs of the email being rendered: those of its
+        stage (context ``reminder_stage_id``, set by the reminder run) for
+        the statement's invoices; else the latest processed log of each."""
+        invoices = self.get_reminder_statement_invoices()
+        Log = self.env['payment.reminder.log'].sudo()
+        stage_id = self.env.context.get('reminder_stage_id')
+        if stage_id:
+            return Log.search([('invoice_id', 'in', invoices.ids),
+                               ('stage_id', '=', stage_id)])
+        latest = {}
+        for log in Log.search([('invoice_id', 'in', invoices.ids),
+                               ('state', '=', 'done')],
+                              order='date desc, id desc'):
+            latest.setdefault(log.invoice_id.id, log)
+        return Log.browse([log.id for log in latest.values()])
+
+    @api.multi
+    def get_reminder_sender(self):
+        """The From of the reminder emails: the company (its email), else
+        the collections responsible, else the salesperson."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        for name, email in (
+                (company.name, company.email),
+                (company.name, company.collections_user_id.email),
+                (company.name, self.user_id.email)):
+            if email:
+                return '%s <%s>' % (name, email)
+        return ''
+
+    @api.multi
+    def get_reminder_signature(self):
+        """The lines under "Kind regards,": the policy's signature, else
+        the company's name, phone and email."""
+        self.ensure_one()
+        signature = self.sudo().late_payment_policy_id.reminder_signature
+        if signature:
+            return [line for line in signature.splitlines()]
+        company = self.company_id.sudo()
+        return [line for line in (company.name, company.phone, company.email)
+                if line]
+
+    @api.multi
+    def get_reminder_mail_facts(self):
+        """What a reminder email states, as plain values the template
+        iterates over, in the language of the context (the recipient's):
+
+        - ``as_of``: the day of the reminder (ISO), ``as_of_text``;
+        - ``owed``: every open invoice of the customer that is overdue,
+          the invoices of this email and the open fee invoices, each a dict
+          (number, url, reference, date_due, status, amount, is_fee);
+          ``totals``: the amount owed per currency (texts);
+        - ``charged``: the fees charged with this reminder (number, url,
+          amount, origin, explanation lines), read from the logs;
+        - ``fee_charged``, ``credit_hold`` (set by this reminder),
+          ``hold_invoices`` (the invoice numbers the hold waits for),
+          ``call`` / ``activity`` (a phone call / another activity follows);
+        - ``next``: sentences on what the policy's later stages will do,
+          only those stages that exist and do something;
+        - ``has_credit_hold_stage``: a later stage puts the account on hold.
+
+        A few queries for the whole email, whatever its size."""
+        self.ensure_one()
+        statement = self.get_reminder_statement_invoices()
+        logs = self._reminder_mail_logs()
+        context_as_of = self.env.context.get('late_payment_as_of')
+        as_of = max(logs.mapped('date')) if logs else (
+            context_as_of and fields.Date.to_string(
+                fields.Date.from_string(context_as_of))
+            or fields.Date.context_today(self))
+        partner = self.commercial_partner_id
+        Invoice = self.env['account.invoice']
+        owed = Invoice.search([
+            ('commercial_partner_id', '=', partner.id),
+            ('company_id', '=', self.company_id.id),
+            ('type', '=', 'out_invoice'), ('state', '=', 'open'),
+            '|', '|', ('id', 'in', statement.ids),
+            ('date_due', '<', as_of),
+            ('late_fee_origin_id', '!=', False)],
+            order='date_due, date_invoice, id')
+        as_of_date = fields.Date.from_string(as_of)
+        owed_rows = []
+        totals = {}
+        for invoice in owed:
+            currency = invoice.currency_id
+            due = invoice.date_due or invoice.date_invoice
+            days = (as_of_date - fields.Date.from_string(due)).days
+            if invoice.late_fee_origin_id:
+                status = _("late fee for %s") % (
+                    invoice.late_fee_origin_id.number)
+            elif days > 0:
+                status = (_("overdue by 1 day") if days == 1 else
+                          _("overdue by %d days") % days)
+            elif days == 0:
+                status = _("due today")
+            else:
+                status = _("not yet due")
+            owed_rows.append({
+                'invoice': invoice,
+                'number': invoice.number,
+                'url': invoice.get_reminder_portal_url(),
+                'reference': invoice.client_order_ref or '',
+                'date_invoice': format_date(self.env, invoice.date_invoice),
+                'date_due': format_date(self.env, due),
+                'status': status,
+                'amount': formatLang(self.env, invoice.residual,
+                                     currency_obj=currency),
+                'is_fee': bool(invoice.late_fee_origin_id),
+            })
+            totals.setdefault(currency, 0.0)
+            totals[currency] += invoice.residual
+        charges = {
+            charge.fee_invoice_id.id: charge
+            for charge in self.env['late.fee.charge'].sudo().search(
+                [('fee_invoice_id', 'in', logs.mapped('fee_invoice_id').ids)])}
+        charged = []
+        for log in logs.filtered('fee_invoice_id'):
+            fee = log.fee_invoice_id
+            charge = charges.get(fee.id)
+            explanation = charge and charge.explanation or '\n'.join(
+                fee.invoice_line_ids.mapped('name'))
+            charged.append({
+                'number': fee.number or _('draft'),
+                'url': fee.state == 'open'
+                and fee.get_reminder_portal_url() or '',
+                'amount': formatLang(self.env, log.fee_amount,
+                                     currency_obj=fee.currency_id),
+                'origin': log.invoice_id.number,
+                'explanation': [line.strip() for line in
+                                (explanation or '').splitlines()
+                                if line.strip()],
+            })
+        stages = logs.mapped('stage_id')
+        credit_hold = any(logs.mapped('credit_hold'))
+        hold_invoices = []
+        if credit_hold or partner.credit_hold:
+            hold_invoices = self.env['payment.reminder.log'].sudo().search([
+                ('partner_id', '=', partner.id), ('credit_hold', '=', True),
+                ('state', 'in', ('done', 'skipped')),
+                ('invoice_id.state', '=', 'open')]).mapped(
+                    'invoice_id.number')
+        call = self.env.ref('mail.mail_activity_data_call',
+                            raise_if_not_found=False)
+        activity_stages = stages.filtered('create_activity')
+        next_sentences, has_credit_hold_stage = \
+            statement._reminder_next_steps(stages, as_of)
+        return {
+            'as_of': as_of,
+            'as_of_text': format_date(self.env, as_of),
+            'owed': owed_rows,
+            'totals': [formatLang(self.env, amount, currency_obj=currency)
+                       for currency, amount in sorted(
+                           totals.items(), key=lambda item: item[0].name)],
+            'charged': charged,
+            'fee_charged': bool(charged),
+            'credit_hold': credit_hold,
+            'hold_invoices': sorted(set(hold_invoices)),
+            'call': bool(call and activity_stages.filtered(
+                lambda stage: stage.activity_type_id == call)),
+            'activity': bool(activity_stages),
+            'next': next_sentences,
+            'has_credit_hold_stage': has_credit_hold_stage,
+        }
+
+    @api.multi
+    def _reminder_next_steps(self, stages, as_of):
+        """Sentences on what the later stages of the policy will do to the
+        invoices ``self`` (those of the email) if they stay unpaid, and
+        whether one of them puts the account on credit hold. A fee is
+        announced only when the engine says one would be charged."""
+        if not self or not stages:
+            return [], False
+        current = max(stages.mapped('day_offset'))
+        later = stages.mapped('policy_id.stage_ids').filtered(
+            lambda stage: stage.day_offset > current).sorted(
+                lambda stage: (stage.day_offset, stage.id))
+        dues = [fields.Date.from_string(invoice.date_due
+                                        or invoice.date_invoice)
+                for invoice in self]
+        numbers = ', '.join(self.mapped('number'))
+        sentences = []
+        for stage in later:
+            when = fields.Date.to_string(min(dues) + timedelta(
+                days=stage.day_offset))
+            if when <= as_of:
+                continue
+            day = format_date(self.env, when)
+            if stage.charge_fee:
+                evaluated = self._late_payment_evaluate(when)
+                fees = {}
+                for invoice in self:
+                    result = evaluated.get(invoice.id)
+                    if result and result['evaluation'].charge > 0:
+                        fees.setdefault(invoice.currency_id, 0.0)
+                        fees[invoice.currency_id] += float(
+                            result['evaluation'].charge)
+                if fees:
+                    sentences.append(_(
+                        "On %(date)s, if %(invoices)s is still unpaid, a "
+                        "late fee of %(amount)s will be charged.") % {
+                            'date': day, 'invoices': numbers,
+                            'amount': ', '.join(
+                                formatLang(self.env, amount,
+                                           currency_obj=currency)
+                                for currency, amount in fees.items())})
+            if stage.credit_hold:
+                sentences.append(_(
+                    "On %(date)s, if %(invoices)s is still unpaid, your "
+                    "account will be placed on credit hold: new orders "
+                    "cannot be confirmed until it is paid.") % {
+                        'date': day, 'invoices': numbers})
+            if stage.create_activity and stage.activity_type_id == \
+                    self.env.ref('mail.mail_activity_data_call',
+                                 raise_if_not_found=False):
+                sentences.append(_(
+                    "On %(date)s, if %(invoices)s is still unpaid, our "
+                    "accounts team will call you.") % {
+                        'date': day, 'invoices': numbers})
+        return sentences, bool(later.filtered('credit_hold'))
+
+    @api.multi
+    def _reminder_attachment_name(self):
+        """The file name of the invoice PDF as Odoo names it when it emails
+        an invoice: the report's name with its slashes and spaces replaced
+        (``Invoice_INV_2026_0001.pdf``), in the context's language."""
+        self.ensure_one()
+        name = self._get_printed_report_name()
+        for old, new in ((' - ', '_'), ('/', '_'), (' ', '_')):
+            name = name.replace(old, new)
+        return '%s.pdf' % name
+
+    # ------------------------------------------------------------------
+    # Invoice PDF and portal page
+    # ------------------------------------------------------------------
+
+    @api.multi
+    def _customer_document_facts(self):
+        """What the PDF and the portal page of this invoice state beyond
+        its lines, as of today (or the context's ``late_payment_as_of``):
+        amount due, payments, overdue state, the fees charged, the PO
+        reference and date and the delivery date (company time zone)."""
+        self.ensure_one()
+        invoice = self.sudo()
+        currency = invoice.currency_id
+        as_of = invoice._late_payment_as_of()
+        due = invoice.date_due or invoice.date_invoice
+        days_late = due and (fields.Date.from_string(as_of)
+                             - fields.Date.from_string(due)).days or 0
+        is_open = invoice.state == 'open'
+        overdue = is_open and invoice.type == 'out_invoice' and days_late > 0
+        grace_end = invoice.grace_end_date
+        fees = invoice.late_fee_invoice_ids.filtered(
+            lambda fee: fee.state in ('open', 'paid'))
+        delivery_date = False
+        if invoice.delivery_date:
+            company = invoice.company_id
+            tz = company.partner_id.tz or self.env.user.tz or 'UTC'
+            delivery_date = fields.Date.to_string(
+                fields.Datetime.context_timestamp(
+                    self.with_context(tz=tz),
+                    fields.Datetime.from_string(invoice.delivery_date)
+                ).date())
+        payments = invoice._get_payments_vals() \
+            if invoice.state in ('open', 'paid') else []
+        return {
+            'is_open': is_open,
+            'partly_paid': is_open and not float_is_zero(
+                invoice.amount_total - invoice.residual,
+                precision_rounding=currency.rounding),
+            'amount_total': invoice.amount_total,
+            'amount_due': invoice.residual,
+            'amount_paid': invoice.amount_total - invoice.residual,
+            'payments': [{'date': payment['date'],
+                          'date_text': format_date(self.env, payment['date']),
+                          'amount': payment['amount'],
+                          'reference': payment.get('ref') or ''}
+                         for payment in payments],
+            'on_hold': is_open and invoice.payment_hold,
+            'overdue': overdue,
+            'days_late': days_late if overdue else 0,
+            'grace_end': grace_end if grace_end and grace_end != due
+            else False,
+            'grace_over': bool(grace_end and grace_end < as_of),
+            'fees': [{'number': fee.number, 'date': fee.date_invoice,
+                      'amount': fee.amount_total, 'residual': fee.residual,
+                      'state': fee.state, 'currency': fee.currency_id}
+                     for fee in fees],
+            'fees_total': sum(fees.mapped('amount_total')),
+            'fees_due': sum(fees.mapped('residual')),
+            'po_reference': invoice.client_order_ref or '',
+            'po_date': invoice.client_order_date,
+            'delivery_date': delivery_date,
+        }
