@@ -11,3 +11,4 @@ from . import test_payment_reminders
 from . import test_payment_reminders_concurrency
 from . import test_reminder_plan
 from . import test_i18n
+from . import test_report_layout
