@@ -14,8 +14,19 @@ A policy (:class:`PolicyTerms`) has ``grace_days`` (>= 0), ``fee_fixed``
 charge), ``interest_rate`` (annual %, simple, actual/365), ``interest_start``
 (``'due'``: from the day after the due date, or ``'grace_end'``: from the day
 after the grace period), ``fee_min`` (the first charge is at least this when a
-fee is charged at all) and ``fee_max`` (cap on the total of all the fees charged
-for one invoice, 0 = no cap). Every amount is already in the invoice currency.
+fee is charged at all), ``fee_max`` (cap on the total of all the fees charged
+for one invoice, 0 = no cap) and ``charge_min`` (no charge is ever made below
+this amount: the amount waits for a later charge; 0 = every amount is
+charged). Every amount is already in the invoice currency.
+
+The ranges and the coherence of the terms live here once, in
+:func:`terms_problems` and :func:`stage_problems`: :class:`PolicyTerms`
+refuses what they report, and the ORM's constraints call them and translate
+each :class:`Problem`. Bounds: ``grace_days`` 0..365, ``fee_percent`` and
+``interest_rate`` 0..100, amounts >= 0, and when a cap is set, neither the
+fixed fee, the minimum first charge nor the minimum per charge above it.
+Stages: day offsets -365..3650, each on its own day within a policy, and a
+fee-charging stage after the grace period (offset > grace_days).
 
 The invoice (:class:`InvoiceFacts`) has its amount, its due date, the dated
 payments and credit notes reconciled with it (order does not matter, several on
@@ -54,6 +65,9 @@ Choices where the rules are silent (kept in one place so the ORM agrees):
   a charge whose half-up rounding would pass the cap is rounded down instead.
 * :func:`preview` records a simulated charge only when it is > 0, as the ORM
   writes no zero fee: the next charge then still carries what was skipped.
+* the minimum per charge holds without exception, the last charge under the
+  cap included: when the cap leaves less room than ``charge_min``, that rest
+  is never charged (the customer never gets a trivial invoice).
 """
 import datetime
 import decimal
@@ -63,8 +77,10 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 __all__ = [
     'PolicyTerms', 'InvoiceFacts', 'Segment', 'Breakdown', 'Evaluation',
-    'evaluate', 'preview', 'round_money', 'to_decimal', 'to_date',
-    'INTEREST_FROM_DUE', 'INTEREST_FROM_GRACE_END', 'STATES',
+    'Problem', 'Timeline', 'evaluate', 'preview', 'timeline',
+    'terms_problems', 'stage_problems', 'round_money', 'to_decimal',
+    'to_date', 'INTEREST_FROM_DUE', 'INTEREST_FROM_GRACE_END', 'STATES',
+    'GRACE_DAYS_MAX', 'PERCENT_MAX', 'DAY_OFFSET_MIN', 'DAY_OFFSET_MAX',
 ]
 
 Money = Union[Decimal, int, float, str]
@@ -76,6 +92,14 @@ STATES = ('paid', 'on_hold', 'not_due', 'in_grace', 'late')
 
 ZERO = Decimal('0')
 HUNDRED = Decimal('100')
+
+# The bounds of the terms (see terms_problems and stage_problems)
+GRACE_DAYS_MAX = 365
+PERCENT_MAX = HUNDRED          # fee_percent and interest_rate, in %
+DAY_OFFSET_MIN = -365
+DAY_OFFSET_MAX = 3650
+AMOUNT_FIELDS = ('fee_fixed', 'fee_min', 'fee_max', 'charge_min')
+PERCENT_FIELDS = ('fee_percent', 'interest_rate')
 DAYS_A_YEAR_PERCENT = Decimal('36500')
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -146,12 +170,134 @@ def round_money(value: Money, rounding: Money) -> Decimal:
 
 
 # --------------------------------------------------------------------------
+# Validation: each rule once, for the engine and for the ORM's constraints
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """One rule broken by policy terms or stages.
+
+    ``code`` names the rule: ``'not_integer'``, ``'negative'``,
+    ``'above_max'`` (``limit`` is the bound), ``'interest_start'``,
+    ``'above_cap'`` (``limit`` is the cap), ``'offset_range'`` (``limit``
+    is the ``(low, high)`` pair), ``'duplicate_offset'`` and
+    ``'fee_in_grace'`` (``limit`` is the grace days). ``field`` is the field
+    at fault, ``value`` its value, ``stages`` the keys of the stages
+    concerned. ``str()`` gives an English sentence for programmers; the ORM
+    writes its own translated message from these facts.
+    """
+    code: str
+    field: str
+    value: Any = None
+    limit: Any = None
+    stages: Tuple[Any, ...] = ()
+
+    def __str__(self):
+        if self.code == 'not_integer':
+            return '%s: %r must be an integer' % (self.field, self.value)
+        if self.code == 'negative':
+            return '%s: %s must be >= 0' % (self.field, self.value)
+        if self.code == 'above_max':
+            return '%s: %s must be <= %s' % (self.field, self.value,
+                                              self.limit)
+        if self.code == 'interest_start':
+            return 'interest_start: %r must be %r or %r' % (
+                self.value, INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END)
+        if self.code == 'above_cap':
+            return '%s: %s is above the cap fee_max %s' % (
+                self.field, self.value, self.limit)
+        if self.code == 'offset_range':
+            return 'day_offset: %s of stage %r must lie in %s..%s' % (
+                self.value, self.stages[0], self.limit[0], self.limit[1])
+        if self.code == 'duplicate_offset':
+            return 'day_offset: stages %s are all on day %s' % (
+                ', '.join(repr(stage) for stage in self.stages), self.value)
+        if self.code == 'fee_in_grace':
+            return ('day_offset: stage %r charges a fee on day %s, within '
+                    'the grace period of %s days' % (
+                        self.stages[0], self.value, self.limit))
+        return '%s: %r (%s)' % (self.field, self.value, self.code)
+
+
+def terms_problems(grace_days: int = 0, fee_fixed: Money = ZERO,
+                   fee_percent: Money = ZERO, interest_rate: Money = ZERO,
+                   interest_start: str = INTEREST_FROM_DUE,
+                   fee_min: Money = ZERO, fee_max: Money = ZERO,
+                   charge_min: Money = ZERO) -> Tuple[Problem, ...]:
+    """Every rule the terms break, in field order (empty: the terms hold).
+
+    Raises ValueError only for a value that is no amount at all.
+    """
+    problems = []
+    if isinstance(grace_days, bool) or not isinstance(grace_days, int):
+        problems.append(Problem('not_integer', 'grace_days', grace_days))
+    elif grace_days < 0:
+        problems.append(Problem('negative', 'grace_days', grace_days))
+    elif grace_days > GRACE_DAYS_MAX:
+        problems.append(Problem('above_max', 'grace_days', grace_days,
+                                GRACE_DAYS_MAX))
+    values = {'fee_fixed': fee_fixed, 'fee_percent': fee_percent,
+              'interest_rate': interest_rate, 'fee_min': fee_min,
+              'fee_max': fee_max, 'charge_min': charge_min}
+    values = {name: to_decimal(value, name) for name, value in values.items()}
+    for name in ('fee_fixed', 'fee_percent', 'interest_rate', 'fee_min',
+                 'fee_max', 'charge_min'):
+        if values[name] < 0:
+            problems.append(Problem('negative', name, values[name]))
+        elif name in PERCENT_FIELDS and values[name] > PERCENT_MAX:
+            problems.append(Problem('above_max', name, values[name],
+                                    PERCENT_MAX))
+    if interest_start not in (INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END):
+        problems.append(Problem('interest_start', 'interest_start',
+                                interest_start))
+    cap = values['fee_max']
+    if cap > 0:
+        for name in ('fee_fixed', 'fee_min', 'charge_min'):
+            if values[name] > cap:
+                problems.append(Problem('above_cap', name, values[name], cap))
+    return tuple(problems)
+
+
+def stage_problems(grace_days: int,
+                   stages: Iterable[Tuple[Any, int, bool]]
+                   ) -> Tuple[Problem, ...]:
+    """Every rule broken by the stages of one policy.
+
+    ``stages``: ``(key, day_offset, charge_fee)`` triples, ``key`` being
+    whatever names the stage for the caller (its name, its record).
+    """
+    problems = []
+    by_offset = {}
+    for key, offset, charge_fee in stages:
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            problems.append(Problem('not_integer', 'day_offset', offset,
+                                    stages=(key,)))
+            continue
+        by_offset.setdefault(offset, []).append(key)
+        if not DAY_OFFSET_MIN <= offset <= DAY_OFFSET_MAX:
+            problems.append(Problem('offset_range', 'day_offset', offset,
+                                    (DAY_OFFSET_MIN, DAY_OFFSET_MAX),
+                                    (key,)))
+        if charge_fee and offset <= grace_days:
+            problems.append(Problem('fee_in_grace', 'day_offset', offset,
+                                    grace_days, (key,)))
+    for offset, keys in sorted(by_offset.items()):
+        if len(keys) > 1:
+            problems.append(Problem('duplicate_offset', 'day_offset', offset,
+                                    stages=tuple(keys)))
+    return tuple(problems)
+
+
+# --------------------------------------------------------------------------
 # Inputs
 # --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class PolicyTerms:
-    """The late-payment terms of a policy, amounts in the invoice currency."""
+    """The late-payment terms of a policy, amounts in the invoice currency.
+
+    Refuses terms that break a rule of :func:`terms_problems` (ValueError).
+    """
     grace_days: int = 0
     fee_fixed: Decimal = ZERO
     fee_percent: Decimal = ZERO
@@ -159,22 +305,16 @@ class PolicyTerms:
     interest_start: str = INTEREST_FROM_DUE
     fee_min: Decimal = ZERO
     fee_max: Decimal = ZERO
+    charge_min: Decimal = ZERO
 
     def __post_init__(self):
-        grace = self.grace_days
-        if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
-            raise ValueError('grace_days: %r must be an integer >= 0' % (grace,))
-        for name in ('fee_fixed', 'fee_percent', 'interest_rate',
-                     'fee_min', 'fee_max'):
-            value = to_decimal(getattr(self, name), name)
-            if value < 0:
-                raise ValueError('%s: %s must be >= 0' % (name, value))
-            object.__setattr__(self, name, value)
-        if self.fee_percent > HUNDRED:
-            raise ValueError('fee_percent: %s must be <= 100' % self.fee_percent)
-        if self.interest_start not in (INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END):
-            raise ValueError('interest_start: %r must be %r or %r' % (
-                self.interest_start, INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END))
+        problems = terms_problems(**{f.name: getattr(self, f.name)
+                                     for f in fields(self)})
+        if problems:
+            raise ValueError('; '.join(str(problem) for problem in problems))
+        for name in AMOUNT_FIELDS + PERCENT_FIELDS:
+            object.__setattr__(self, name,
+                               to_decimal(getattr(self, name), name))
 
 
 @dataclass(frozen=True)
@@ -292,6 +432,8 @@ class Breakdown(_AsDict):
     unrounded: Decimal
     rounding: Decimal
     rounded: Decimal             # == Evaluation.accrued
+    charge_minimum: Decimal      # minimum per charge, 0 = none
+    below_charge_minimum: bool   # 0 < rounded < charge_minimum: it waits
 
 
 @dataclass(frozen=True)
@@ -302,8 +444,10 @@ class Evaluation(_AsDict):
     grace_end: datetime.date
     days_late: int
     open_balance: Decimal        # at the end of as_of (< 0 when overpaid)
-    accrued: Decimal             # the charge if charged now, whatever the state
-    charge: Decimal              # due now: accrued when late, else 0
+    accrued: Decimal             # built up since the last charge (rounded),
+    #                              whatever the state and the minimum
+    charge: Decimal              # due now: accrued when late and not below
+    #                              the minimum per charge, else 0
     breakdown: Breakdown
 
 
@@ -409,6 +553,7 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         rounded = _round(total, quantum, decimal.ROUND_HALF_UP)
         if room is not None and rounded > room:
             rounded = _round(room, quantum, decimal.ROUND_DOWN)
+        below_charge_minimum = ZERO < rounded < terms.charge_min
 
     breakdown = Breakdown(
         first_charge=first_charge,
@@ -434,6 +579,8 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         unrounded=total,
         rounding=quantum,
         rounded=rounded,
+        charge_minimum=terms.charge_min,
+        below_charge_minimum=below_charge_minimum,
     )
     return Evaluation(
         as_of=as_of,
@@ -443,7 +590,8 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         days_late=max((as_of - due).days, 0),
         open_balance=balance,
         accrued=rounded,
-        charge=rounded if state == 'late' else ZERO.quantize(quantum),
+        charge=rounded if state == 'late' and not below_charge_minimum
+        else ZERO.quantize(quantum),
         breakdown=breakdown,
     )
 
@@ -463,3 +611,51 @@ def preview(terms: PolicyTerms, facts: InvoiceFacts, dates: Iterable[DateLike],
             facts = facts.with_charge(as_of, result.charge)
         results.append(result)
     return tuple(results)
+
+
+@dataclass(frozen=True)
+class Timeline(_AsDict):
+    """What is left to charge on an invoice, nothing more paid.
+
+    ``now``: the evaluation at ``as_of``; ``stages``: the simulated charges
+    at the remaining stage dates (after ``as_of``, in order); ``last_date``:
+    the last of those dates, or ``as_of``. After it: ``cap_reached`` (the
+    cap leaves no room a charge could use: nothing will ever be charged
+    again), else ``daily_interest``, the interest each further day adds
+    on the balance open then (0 when paid, on hold then, or no interest).
+    """
+    as_of: datetime.date
+    now: Evaluation
+    stages: Tuple[Evaluation, ...]
+    last_date: datetime.date
+    cap_reached: bool
+    daily_interest: Decimal
+
+
+def timeline(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
+             stage_dates: Iterable[DateLike], rounding: Money) -> Timeline:
+    """The charges still to come at ``stage_dates`` (those after ``as_of``)
+    and what keeps accruing after the last of them."""
+    as_of = to_date(as_of, 'as_of')
+    now = evaluate(terms, facts, as_of, rounding)
+    dates = sorted({day for day in (to_date(date, 'stage date')
+                                    for date in stage_dates) if day > as_of})
+    stages = preview(terms, facts, dates, rounding)
+    simulated = facts
+    for result in stages:
+        if result.charge > 0:
+            simulated = simulated.with_charge(result.as_of, result.charge)
+    last = dates[-1] if dates else as_of
+    cap_reached = False
+    if terms.fee_max > 0:
+        charged = sum((amount for _date, amount in simulated.charges
+                       if _date <= last), ZERO)
+        room = terms.fee_max - charged
+        cap_reached = room <= 0 or room < terms.charge_min
+    balance = simulated.balance_at(last)
+    daily = ZERO
+    if not cap_reached and balance > 0 and not simulated.on_hold(last):
+        with decimal.localcontext(_CONTEXT):
+            daily = balance * terms.interest_rate / DAYS_A_YEAR_PERCENT
+    return Timeline(as_of=as_of, now=now, stages=stages, last_date=last,
+                    cap_reached=cap_reached, daily_interest=daily)

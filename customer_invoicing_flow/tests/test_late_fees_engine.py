@@ -13,6 +13,7 @@ import decimal
 import json
 import unittest
 from datetime import date, timedelta
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -84,9 +85,23 @@ class TestValidation(unittest.TestCase):
                     {'fee_percent': 101}, {'fee_percent': -1},
                     {'interest_rate': -5}, {'interest_start': 'invoice'},
                     {'fee_min': -1}, {'fee_max': -1}, {'fee_fixed': 'ten'},
-                    {'fee_fixed': float('inf')}, {'fee_fixed': None}):
+                    {'fee_fixed': float('inf')}, {'fee_fixed': None},
+                    {'grace_days': 366}, {'interest_rate': '100.01'},
+                    {'charge_min': '-0.01'},
+                    {'fee_min': 50, 'fee_max': 20},
+                    {'fee_fixed': 40, 'fee_max': 20},
+                    {'charge_min': '20.01', 'fee_max': 20}):
             with self.assertRaises(ValueError, msg=bad):
                 terms(**bad)
+        # the bounds themselves hold; without a cap no minimum is too high
+        for good in ({'grace_days': 365}, {'interest_rate': 100},
+                     {'fee_percent': 100}, {'fee_min': 50},
+                     {'fee_min': 20, 'fee_max': 20, 'fee_fixed': 20,
+                      'charge_min': 20}):
+            self.assertTrue(terms(**good), good)
+        with self.assertRaisesRegex(ValueError,
+                                    'fee_min: 50 is above the cap fee_max 20'):
+            terms(fee_min=50, fee_max=20)
 
     def test_terms_converted(self):
         policy = terms(fee_fixed=15.5, fee_percent='2.5', interest_rate=8,
@@ -116,6 +131,59 @@ class TestValidation(unittest.TestCase):
         self.assertEqual(invoice.due_date, DUE)
         self.assertEqual(invoice.payments, ((day(10), D('10')),))
         self.assertEqual(invoice.holds, ((day(20), None),))
+
+
+class TestProblems(unittest.TestCase):
+    """The rules the ORM's constraints translate: one home for each."""
+
+    def codes(self, problems):
+        return [(p.code, p.field, p.value, p.limit, p.stages)
+                for p in problems]
+
+    def test_terms_problems(self):
+        self.assertEqual(late_fees.terms_problems(), ())
+        self.assertEqual(self.codes(late_fees.terms_problems(
+            grace_days=-1, fee_fixed='-1', fee_percent='100.5',
+            interest_rate='-0.5', interest_start='invoice', fee_min=0,
+            fee_max=0, charge_min=-2)), [
+                ('negative', 'grace_days', -1, None, ()),
+                ('negative', 'fee_fixed', D('-1'), None, ()),
+                ('above_max', 'fee_percent', D('100.5'), D('100'), ()),
+                ('negative', 'interest_rate', D('-0.5'), None, ()),
+                ('negative', 'charge_min', D('-2'), None, ()),
+                ('interest_start', 'interest_start', 'invoice', None, ()),
+            ])
+        self.assertEqual(self.codes(late_fees.terms_problems(
+            grace_days=400, interest_rate=150, fee_fixed=30, fee_min=50,
+            fee_max=20, charge_min=25)), [
+                ('above_max', 'grace_days', 400, 365, ()),
+                ('above_max', 'interest_rate', D('150'), D('100'), ()),
+                ('above_cap', 'fee_fixed', D('30'), D('20'), ()),
+                ('above_cap', 'fee_min', D('50'), D('20'), ()),
+                ('above_cap', 'charge_min', D('25'), D('20'), ()),
+            ])
+        self.assertEqual(self.codes(late_fees.terms_problems(
+            grace_days=2.5)), [('not_integer', 'grace_days', 2.5, None, ())])
+        with self.assertRaises(ValueError):
+            late_fees.terms_problems(fee_fixed='ten')
+
+    def test_stage_problems(self):
+        self.assertEqual(late_fees.stage_problems(
+            10, [('a', -3, False), ('b', 1, False), ('c', 11, True)]), ())
+        self.assertEqual(self.codes(late_fees.stage_problems(10, [
+            ('a', 5, False), ('b', 10, True), ('c', 5, True), ('d', 5, False),
+            ('e', 4000, False), ('f', -366, False)])), [
+                ('fee_in_grace', 'day_offset', 10, 10, ('b',)),
+                ('fee_in_grace', 'day_offset', 5, 10, ('c',)),
+                ('offset_range', 'day_offset', 4000, (-365, 3650), ('e',)),
+                ('offset_range', 'day_offset', -366, (-365, 3650), ('f',)),
+                ('duplicate_offset', 'day_offset', 5, None,
+                 ('a', 'c', 'd')),
+            ])
+        self.assertEqual(
+            str(late_fees.stage_problems(0, [('x', 0, True)])[0]),
+            "day_offset: stage 'x' charges a fee on day 0, within the grace "
+            "period of 0 days")
 
 
 class TestStates(unittest.TestCase):
@@ -265,10 +333,11 @@ class TestCharges(unittest.TestCase):
         self.assertEqual(evaluate(policy, full, day(90)).charge, D('0.00'))
 
     def test_cap_not_a_multiple_of_the_quantum(self):
-        # a converted cap of 10.005: 15.00 capped to 10.005, half-up would
-        # give 10.01 > cap, so it is rounded down to 10.00
-        result = evaluate(terms(fee_fixed=15, fee_max='10.005'), facts(),
-                          day(1))
+        # a converted cap of 10.005: 5.00 fixed + 10 days at 1.00 a day
+        # (36.5 % on 1000.00) = 15.00 capped to 10.005, half-up would give
+        # 10.01 > cap, so it is rounded down to 10.00
+        result = evaluate(terms(fee_fixed=5, interest_rate='36.5',
+                                fee_max='10.005'), facts(), day(10))
         self.assertEqual(result.charge, D('10.00'))
 
     def test_minimum_applied(self):
@@ -369,6 +438,139 @@ class TestCharges(unittest.TestCase):
         self.assertEqual(result.charge, D('8.20'))
 
 
+class TestChargeMinimum(unittest.TestCase):
+    """No charge below the minimum per charge: the amount waits."""
+
+    def test_interest_waits_until_the_minimum(self):
+        # 36.5 % a year on 1000.00 is 1.00 a day; minimum per charge 5.00
+        policy = terms(interest_rate='36.5', charge_min=5)
+        # day 3: 3.00 accrued, below 5.00: nothing charged
+        result = evaluate(policy, facts(), day(3))
+        self.assertEqual((result.state, result.accrued, result.charge),
+                         ('late', D('3.00'), D('0.00')))
+        self.assertTrue(result.breakdown.below_charge_minimum)
+        self.assertEqual(result.breakdown.charge_minimum, D('5'))
+        # day 4 still waits; day 10: 04-01..04-10 = 10.00, charged
+        self.assertEqual(evaluate(policy, facts(), day(4)).charge, D('0.00'))
+        result = evaluate(policy, facts(), day(10))
+        self.assertEqual((result.breakdown.interest_from, result.charge),
+                         (day(1), D('10.00')))
+        self.assertFalse(result.breakdown.below_charge_minimum)
+        # after that charge: 2.00 on day 12 waits, 5.00 on day 15 is charged
+        # (the minimum itself is not below the minimum)
+        charged = facts(charges=[(day(10), '10.00')])
+        self.assertEqual(evaluate(policy, charged, day(12)).charge,
+                         D('0.00'))
+        self.assertEqual(evaluate(policy, charged, day(15)).charge,
+                         D('5.00'))
+
+    def test_fixed_part_waits_with_the_first_charge(self):
+        # fixed 3.00 + 1.00 a day, minimum 5.00: day 1 = 4.00 waits,
+        # day 2 = 3.00 + 2.00 = 5.00 charged, the fixed part once
+        policy = terms(fee_fixed=3, interest_rate='36.5', charge_min=5)
+        self.assertEqual(evaluate(policy, facts(), day(1)).charge, D('0.00'))
+        result = evaluate(policy, facts(), day(2))
+        self.assertEqual((result.charge, result.breakdown.fixed_part,
+                          result.breakdown.first_charge),
+                         (D('5.00'), D('3'), True))
+
+    def test_the_trivial_invoices_of_the_complaint(self):
+        # 747.00 at 12 %, 25.00 fixed, minimum per charge 10.00, stages on
+        # days 7, 13, 21 and 61:
+        #   day 7:  25 + 7 x 747 x 12 / 36500 = 25 + 1.7191... = 26.72
+        #   day 13: 6 days  = 53784 / 36500 = 1.4735... -> 1.47, waits
+        #   day 21: 14 days (from day 8) = 125496 / 36500 = 3.4382 -> 3.44,
+        #           waits
+        #   day 61: 54 days = 484056 / 36500 = 13.2618... -> 13.26, charged
+        policy = terms(fee_fixed=25, interest_rate=12, charge_min=10)
+        timeline = late_fees.preview(policy, facts('747.00'),
+                                     [day(7), day(13), day(21), day(61)],
+                                     CENT)
+        self.assertEqual([(r.accrued, r.charge) for r in timeline],
+                         [(D('26.72'), D('26.72')), (D('1.47'), D('0.00')),
+                          (D('3.44'), D('0.00')), (D('13.26'), D('13.26'))])
+        self.assertEqual(timeline[3].breakdown.interest_from, day(8))
+        # without the minimum: 26.72, 1.47, 1.97 (8 days), 8.84 (40 days)
+        plain = late_fees.preview(terms(fee_fixed=25, interest_rate=12),
+                                  facts('747.00'),
+                                  [day(7), day(13), day(21), day(61)], CENT)
+        self.assertEqual([r.charge for r in plain],
+                         [D('26.72'), D('1.47'), D('1.96'), D('9.82')])
+
+    def test_rest_under_the_cap_below_the_minimum_is_never_charged(self):
+        # 40.00 + 30 days at 12 % on 1000.00 = 49.86 under the cap of 50.00;
+        # the 0.14 left under the cap is below the minimum 5.00: never charged
+        policy = terms(fee_fixed=40, interest_rate=12, fee_max=50,
+                       charge_min=5)
+        self.assertEqual(evaluate(policy, facts(), day(30)).charge,
+                         D('49.86'))
+        later = evaluate(policy, facts(charges=[(day(30), '49.86')]),
+                         day(400))
+        self.assertEqual((later.accrued, later.charge),
+                         (D('0.14'), D('0.00')))
+        self.assertTrue(later.breakdown.cap_applied)
+        self.assertTrue(later.breakdown.below_charge_minimum)
+
+    def test_not_late_is_not_below_the_minimum(self):
+        # in grace the charge is 0 whatever the minimum
+        result = evaluate(terms(grace_days=10, fee_fixed=40, charge_min=5),
+                          facts(), day(5))
+        self.assertEqual((result.state, result.accrued, result.charge),
+                         ('in_grace', D('40.00'), D('0.00')))
+        self.assertFalse(result.breakdown.below_charge_minimum)
+
+
+class TestTimeline(unittest.TestCase):
+
+    def test_stages_left(self):
+        # fixed 10.00 + 1.00 a day, stages on days 15 and 45, as of day 1
+        policy = terms(fee_fixed=10, interest_rate='36.5')
+        result = late_fees.timeline(policy, facts(), day(1),
+                                    [day(45), day(15), day(1), day(-3)],
+                                    CENT)
+        self.assertEqual([(r.as_of, r.charge) for r in result.stages],
+                         [(day(15), D('25.00')), (day(45), D('30.00'))])
+        self.assertEqual(result.now.accrued, D('11.00'))
+        self.assertEqual(result.last_date, day(45))
+        self.assertFalse(result.cap_reached)
+        # after day 45: 1000.00 x 36.5 / 36500 = 1.00 a day
+        self.assertEqual(result.daily_interest, D('1'))
+
+    def test_stages_used_up_interest_goes_on(self):
+        # charged on days 15 and 45; as of day 50: 5.00 accrued since
+        policy = terms(fee_fixed=10, interest_rate='36.5')
+        invoice = facts(charges=[(day(15), '25.00'), (day(45), '30.00')])
+        result = late_fees.timeline(policy, invoice, day(50),
+                                    [day(15), day(45)], CENT)
+        self.assertEqual(result.stages, ())
+        self.assertEqual(result.last_date, day(50))
+        self.assertEqual((result.now.accrued, result.now.charge),
+                         (D('5.00'), D('5.00')))
+        self.assertEqual(result.daily_interest, D('1'))
+
+    def test_nothing_more(self):
+        # cap reached: 40 + 9.86 = 49.86, the rest 0.14 is below 5.00
+        capped = terms(fee_fixed=40, interest_rate=12, fee_max=50,
+                       charge_min=5)
+        result = late_fees.timeline(capped, facts(), day(1), [day(30)], CENT)
+        self.assertEqual([r.charge for r in result.stages], [D('49.86')])
+        self.assertTrue(result.cap_reached)
+        self.assertEqual(result.daily_interest, 0)
+        # on hold for good, paid, or no interest: nothing accrues per day
+        policy = terms(interest_rate='36.5')
+        for invoice in (facts(holds=[(day(20), None)]),
+                        facts(payments=[(day(20), '1000.00')])):
+            self.assertEqual(late_fees.timeline(policy, invoice, day(30), (),
+                                                CENT).daily_interest, 0)
+        self.assertEqual(late_fees.timeline(terms(fee_fixed=5), facts(),
+                                            day(30), (), CENT).daily_interest,
+                         0)
+        # a partial payment lowers it: 400.00 x 36.5 / 36500 = 0.40 a day
+        paid = facts(payments=[(day(20), '600.00')])
+        self.assertEqual(late_fees.timeline(policy, paid, day(30), (),
+                                            CENT).daily_interest, D('0.4'))
+
+
 class TestPreview(unittest.TestCase):
 
     def test_timeline(self):
@@ -442,17 +644,25 @@ def money(low, high):
                        allow_nan=False, allow_infinity=False)
 
 
-def policies(fee_min=money(0, 50),
-             fee_max=st.one_of(st.just(D(0)), money(1, 500))):
-    return st.builds(
-        late_fees.PolicyTerms,
-        grace_days=st.integers(0, 60),
-        fee_fixed=st.one_of(st.just(D(0)), money(0, 100)),
-        fee_percent=st.decimals(0, 10, places=2),
-        interest_rate=st.decimals(0, 30, places=2),
-        interest_start=st.sampled_from(['due', 'grace_end']),
-        fee_min=fee_min,
-        fee_max=fee_max,
+@st.composite
+def policies(draw, fee_min=money(0, 50),
+             fee_max=st.one_of(st.just(D(0)), money(1, 500)),
+             charge_min=st.one_of(st.just(D(0)), money(0, 30))):
+    """Coherent terms: with a cap, no fixed fee nor minimum above it."""
+    cap = draw(fee_max)
+
+    def capped(value):
+        return min(value, cap) if cap > 0 else value
+
+    return late_fees.PolicyTerms(
+        grace_days=draw(st.integers(0, 60)),
+        fee_fixed=capped(draw(st.one_of(st.just(D(0)), money(0, 100)))),
+        fee_percent=draw(st.decimals(0, 10, places=2)),
+        interest_rate=draw(st.decimals(0, 30, places=2)),
+        interest_start=draw(st.sampled_from(['due', 'grace_end'])),
+        fee_min=capped(draw(fee_min)),
+        fee_max=cap,
+        charge_min=capped(draw(charge_min)),
     )
 
 
@@ -520,6 +730,18 @@ def reference(policy, invoice, as_of, quantum):
     return Decimal(rounded) * quantum
 
 
+def reference_charge(policy, invoice, as_of, accrued):
+    """What is due now: the accrued amount when late and not below the
+    minimum per charge."""
+    late = (invoice.balance_at(as_of) > 0
+            and not any(s <= as_of and (e is None or as_of <= e)
+                        for s, e in invoice.holds)
+            and as_of > invoice.due_date + timedelta(days=policy.grace_days))
+    if late and not 0 < accrued < policy.charge_min:
+        return accrued
+    return 0
+
+
 class TestProperties(unittest.TestCase):
 
     @settings(max_examples=300, deadline=None, database=None)
@@ -527,7 +749,10 @@ class TestProperties(unittest.TestCase):
     def test_matches_day_by_day_reference(self, data, policy, invoice, quantum):
         as_of = data.draw(later(invoice))
         result = late_fees.evaluate(policy, invoice, as_of, quantum)
-        self.assertEqual(result.accrued, reference(policy, invoice, as_of, quantum))
+        accrued = reference(policy, invoice, as_of, quantum)
+        self.assertEqual(result.accrued, accrued)
+        self.assertEqual(result.charge,
+                         reference_charge(policy, invoice, as_of, accrued))
 
     @settings(max_examples=300, deadline=None, database=None)
     @given(st.data(), policies(), invoices(), roundings)
@@ -536,8 +761,12 @@ class TestProperties(unittest.TestCase):
         result = late_fees.evaluate(policy, invoice, as_of, quantum)
         self.assertGreaterEqual(result.charge, 0)
         self.assertGreaterEqual(result.accrued, 0)
-        self.assertEqual(result.charge,
-                         result.accrued if result.state == 'late' else 0)
+        self.assertEqual(result.charge, result.accrued
+                         if result.state == 'late'
+                         and not result.breakdown.below_charge_minimum else 0)
+        # never a charge below the minimum per charge
+        self.assertTrue(result.charge == 0
+                        or result.charge >= policy.charge_min)
         if policy.fee_max > 0:
             room = max(policy.fee_max - result.breakdown.previous_charges, 0)
             self.assertLessEqual(result.charge, room)
@@ -592,7 +821,8 @@ class TestProperties(unittest.TestCase):
 
     @settings(max_examples=300, deadline=None, database=None,
               suppress_health_check=[HealthCheck.filter_too_much])
-    @given(st.data(), policies(fee_min=st.just(D(0)), fee_max=st.just(D(0))),
+    @given(st.data(), policies(fee_min=st.just(D(0)), fee_max=st.just(D(0)),
+                               charge_min=st.just(D(0))),
            invoices(charges=False), roundings)
     def test_splitting_the_period(self, data, policy, invoice, quantum):
         # One charge at `final`, or charges at intermediate stages then at
@@ -619,6 +849,46 @@ class TestProperties(unittest.TestCase):
         split = late_fees.preview(policy, invoice, stages + [final], quantum)
         total = sum(r.charge for r in split)
         self.assertLessEqual(abs(total - single.charge), quantum * len(split))
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.data(), policies(fee_min=st.just(D(0)), fee_max=st.just(D(0)),
+                               charge_min=money('0.01', 30)),
+           invoices(charges=False), roundings)
+    def test_charge_minimum_loses_nothing(self, data, policy, invoice,
+                                          quantum):
+        # Charging at the stages with a minimum per charge or without it:
+        # no charge is ever below the minimum, and what the charges leave
+        # pending at the last stage makes up the difference (within one
+        # rounding unit per charge). No first-charge minimum, no cap, no
+        # payment after the first stage (the percent part takes the balance
+        # of the first charge's day), as in test_splitting_the_period.
+        stages = sorted(set(data.draw(st.lists(later(invoice, -30, 400),
+                                               min_size=1, max_size=6))))
+        invoice = late_fees.InvoiceFacts(
+            invoice.amount, invoice.due_date,
+            payments=[p for p in invoice.payments if p[0] <= stages[0]],
+            holds=invoice.holds)
+        plain = replace(policy, charge_min=D(0))
+
+        def run(terms_):
+            simulated = invoice
+            for result in late_fees.preview(terms_, invoice, stages, quantum):
+                self.assertTrue(result.charge == 0
+                                or result.charge >= terms_.charge_min)
+                if result.charge > 0:
+                    simulated = simulated.with_charge(result.as_of,
+                                                      result.charge)
+            charged = sum((a for _d, a in simulated.charges), D(0))
+            pending = late_fees.evaluate(terms_, simulated, stages[-1],
+                                         quantum).accrued
+            return charged, pending
+
+        charged, pending = run(policy)
+        plain_charged, plain_pending = run(plain)
+        self.assertLessEqual(charged, plain_charged + quantum * len(stages))
+        self.assertLessEqual(abs(charged + pending
+                                 - plain_charged - plain_pending),
+                             quantum * (len(stages) + 1))
 
     @settings(max_examples=200, deadline=None, database=None)
     @given(st.data(), policies(), invoices(), roundings)
