@@ -13,6 +13,7 @@
         "sale_stock",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/customer_invoicing_flow_security.xml",
         "security/ir.model.access.csv",

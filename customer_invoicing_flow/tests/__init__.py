@@ -12,3 +12,4 @@ from . import test_payment_reminders_concurrency
 from . import test_reminder_plan
 from . import test_i18n
 from . import test_report_layout
+from . import test_multi_company_rules
