@@ -53,3 +53,31 @@ def post_init_hook(cr, registry):
     # paid date, lifecycle state and measures from the dates above
     invoices.modified(['state', 'validated_date', 'sent_date'])
     invoices.recompute()
+
+
+def uninstall_hook(cr, registry):
+    """Leave the ledger as it is and let Odoo remove the rest cleanly.
+
+    Odoo deletes the module's data records before it drops its tables: the
+    reminder history and the invoices' policy references would block the
+    deletion of the policies and stages (an error per row in the log). The
+    addon's own rows and references go first. The fee product stays, out of
+    the module's data: the fee invoices that use it are part of the
+    ledger."""
+    cr.execute("DELETE FROM payment_reminder_log")
+    cr.execute("UPDATE account_invoice SET late_payment_policy_id = NULL "
+               "WHERE late_payment_policy_id IS NOT NULL")
+    cr.execute("UPDATE res_partner SET late_payment_policy_id = NULL "
+               "WHERE late_payment_policy_id IS NOT NULL")
+    cr.execute("UPDATE res_company SET late_payment_policy_id = NULL "
+               "WHERE late_payment_policy_id IS NOT NULL")
+    cr.execute("""
+        DELETE FROM ir_model_data data
+         USING product_product prod
+         WHERE data.module = 'customer_invoicing_flow'
+           AND ((data.model = 'product.product' AND data.res_id = prod.id)
+                OR (data.model = 'product.template'
+                    AND data.res_id = prod.product_tmpl_id))
+           AND EXISTS (SELECT 1 FROM account_invoice_line line
+                        WHERE line.product_id = prod.id)
+    """)
