@@ -189,6 +189,10 @@ class AccountInvoice(models.Model):
         return {
             'as_of': as_of,
             'as_of_text': format_date(self.env, as_of),
+            'statement_text': self._reminder_invoices_text(
+                statement.mapped('number')),
+            'hold_text': self._reminder_invoices_text(
+                sorted(set(hold_invoices))),
             'owed': owed_rows,
             'totals': [formatLang(self.env, amount, currency_obj=currency)
                        for currency, amount in sorted(
@@ -203,6 +207,18 @@ class AccountInvoice(models.Model):
             'next': next_sentences,
             'has_credit_hold_stage': has_credit_hold_stage,
         }
+
+    @api.model
+    def _reminder_invoices_text(self, numbers):
+        """"invoice A" or "invoices A, B and C", in the context's
+        language."""
+        numbers = [number for number in numbers if number]
+        if len(numbers) == 1:
+            return _("invoice %s") % numbers[0]
+        if not numbers:
+            return _("the overdue invoices")
+        return _("invoices %(first)s and %(last)s") % {
+            'first': ', '.join(numbers[:-1]), 'last': numbers[-1]}
 
     @api.multi
     def _reminder_next_steps(self, stages, as_of):
@@ -219,7 +235,7 @@ class AccountInvoice(models.Model):
         dues = [fields.Date.from_string(invoice.date_due
                                         or invoice.date_invoice)
                 for invoice in self]
-        numbers = ', '.join(self.mapped('number'))
+        numbers = self._reminder_invoices_text(self.mapped('number'))
         sentences = []
         for stage in later:
             when = fields.Date.to_string(min(dues) + timedelta(
@@ -238,8 +254,9 @@ class AccountInvoice(models.Model):
                             result['evaluation'].charge)
                 if fees:
                     sentences.append(_(
-                        "On %(date)s, if %(invoices)s is still unpaid, a "
-                        "late fee of %(amount)s will be charged.") % {
+                        "On %(date)s, if payment of %(invoices)s has not "
+                        "been received, a late fee of %(amount)s will be "
+                        "charged.") % {
                             'date': day, 'invoices': numbers,
                             'amount': ', '.join(
                                 formatLang(self.env, amount,
@@ -247,16 +264,16 @@ class AccountInvoice(models.Model):
                                 for currency, amount in fees.items())})
             if stage.credit_hold:
                 sentences.append(_(
-                    "On %(date)s, if %(invoices)s is still unpaid, your "
-                    "account will be placed on credit hold: new orders "
-                    "cannot be confirmed until it is paid.") % {
+                    "On %(date)s, if payment of %(invoices)s has not been "
+                    "received, your account will be placed on credit hold: "
+                    "new orders cannot be confirmed until it is.") % {
                         'date': day, 'invoices': numbers})
             if stage.create_activity and stage.activity_type_id == \
                     self.env.ref('mail.mail_activity_data_call',
                                  raise_if_not_found=False):
                 sentences.append(_(
-                    "On %(date)s, if %(invoices)s is still unpaid, our "
-                    "accounts team will call you.") % {
+                    "On %(date)s, if payment of %(invoices)s has not been "
+                    "received, our accounts team will call you.") % {
                         'date': day, 'invoices': numbers})
         return sentences, bool(later.filtered('credit_hold'))
 

@@ -401,10 +401,11 @@ class PaymentReminderLog(models.Model):
         for document in documents:
             pdf = report.render_qweb_pdf(document.ids)[0]
             attachments.append((
-                '%s.pdf' % document._get_printed_report_name(),
+                document.with_context(
+                    lang=recipient.lang)._reminder_attachment_name(),
                 base64.b64encode(pdf)))
         template = stage.mail_template_id.with_context(
-            reminder_invoice_ids=invoices.ids)
+            reminder_invoice_ids=invoices.ids, reminder_stage_id=stage.id)
         mail = self.env['mail.mail'].browse(template.send_mail(
             lead.id, force_send=False, raise_exception=True,
             email_values={'attachments': attachments}))

@@ -161,12 +161,14 @@ class TestReminderCalendar(ReminderCase):
             self.assertIn('/my/invoices/%d?access_token=%s' % (
                 invoice.id, invoice.access_token), mail.body_html)
             names = mail.attachment_ids.mapped('name')
-            self.assertIn('Invoice - %s.pdf' % invoice.number, names)
+            self.assertIn(
+                'Invoice_%s.pdf' % invoice.number.replace('/', '_'), names)
             fee = invoice.late_fee_invoice_ids
             # from the late notice on, the open fee invoice goes along
             self.assertEqual(len(names), 2 if as_of >= '2023-04-11' else 1)
             if as_of >= '2023-04-11':
-                self.assertIn('Invoice - %s.pdf' % fee.number, names)
+                self.assertIn(
+                    'Invoice_%s.pdf' % fee.number.replace('/', '_'), names)
 
         # fees: one fixed fee of 40.00 each for B and C, charged on 11 April
         self.assertFalse(inv_a.late_fee_invoice_ids)
@@ -260,14 +262,16 @@ class TestReminderRecipients(ReminderCase):
         y_mail = mails.filtered(lambda mail: mail.recipient_ids == customer_y)
         self.assertEqual(
             sorted(x_mail.attachment_ids.mapped('name')),
-            sorted('Invoice - %s.pdf' % inv.number for inv in x_invoices))
+            sorted('Invoice_%s.pdf' % inv.number.replace('/', '_')
+                   for inv in x_invoices))
         for invoice in x_invoices:
             self.assertIn(invoice.number, x_mail.body_html)
             self.assertNotIn(invoice.number, y_mail.body_html)
         self.assertIn('3 invoices', x_mail.subject)
         self.assertNotIn(y_invoice.number, x_mail.body_html)
         self.assertEqual(y_mail.attachment_ids.mapped('name'),
-                         ['Invoice - %s.pdf' % y_invoice.number])
+                         ['Invoice_%s.pdf'
+                          % y_invoice.number.replace('/', '_')])
         logs = self.logs(x_invoices).filtered(
             lambda log: log.state == 'done')
         self.assertEqual(len(logs), 3)
