@@ -95,9 +95,25 @@ def drop_references(text, is_dropped):
 
 def generate_pot(env, module=MODULE):
     """The module's translation template, as Odoo exports it from ``env``'s
-    database, without the terms of demo records."""
+    database, without the terms of demo records.
+
+    Odoo's export extracts the terms of the Python code only from modules
+    in the state "installed", and Odoo's own test runner
+    (``--test-enable``) tests a module while it is still "to install" or
+    "to upgrade" (it marks it installed after its tests): the module is
+    exported as installed here, in a savepoint rolled back afterwards, so
+    both test runners (and ``bin/update-pot``) export the same template."""
     buf = io.BytesIO()
-    trans_export(False, [module], buf, 'po', env.cr)
+    env.cr.execute('SAVEPOINT cif_generate_pot')
+    try:
+        env.cr.execute("UPDATE ir_module_module SET state = 'installed' "
+                       "WHERE name = %s AND state IN ('to install', "
+                       "'to upgrade')", (module,))
+        env['ir.module.module'].invalidate_cache(['state'])
+        trans_export(False, [module], buf, 'po', env.cr)
+    finally:
+        env.cr.execute('ROLLBACK TO SAVEPOINT cif_generate_pot')
+        env['ir.module.module'].invalidate_cache(['state'])
     text = buf.getvalue().decode('utf-8')
     if env['ir.module.module'].search([('name', '=', module)]).demo:
         text = drop_references(text, is_demo_xmlid(demo_xmlids(module)))
@@ -182,6 +198,27 @@ class TestTranslationTemplate(SavepointCase):
                 "The translation template is out of date; regenerate it with\n"
                 "    %s\nthen update i18n/fr.po. Differences:\n%s"
                 % (REGENERATE, diff[:20000]))
+
+    def test_code_terms_exported_while_the_module_loads(self):
+        """Odoo's runner tests the module before marking it installed:
+        the export has the terms of the Python code all the same, and the
+        module's state is left as it was."""
+        Module = self.env['ir.module.module']
+        module = Module.search([('name', '=', MODULE)])
+        self.env.cr.execute(
+            "UPDATE ir_module_module SET state = 'installed' WHERE id = %s",
+            module.ids)
+        Module.invalidate_cache(['state'])
+        installed = generate_pot(self.env)
+        self.assertIn('#: code:addons/%s/' % MODULE, installed)
+        for state in ('to upgrade', 'to install'):
+            self.env.cr.execute(
+                "UPDATE ir_module_module SET state = %s WHERE id = %s",
+                (state, module.id))
+            Module.invalidate_cache(['state'])
+            self.assertEqual(comparable(generate_pot(self.env)),
+                             comparable(installed), state)
+            self.assertEqual(module.state, state)
 
     def test_comparison_ignores_dates_and_line_numbers_only(self):
         template = (
