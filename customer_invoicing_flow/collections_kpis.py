@@ -18,6 +18,7 @@ Periods are inclusive: ``date_from`` and ``date_to`` both belong to the
 period, which has ``(date_to - date_from).days + 1`` days.
 """
 from collections import OrderedDict, defaultdict
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 AGING_BUCKETS = [
@@ -225,3 +226,126 @@ def aging(open_items, as_of, digits=2):
     table['total'] = sum((table[bucket] for bucket, dummy in AGING_BUCKETS),
                          Decimal(0))
     return table
+
+
+# ---------------------------------------------------------------------------
+# Month by month: the same KPIs over the last months, from one set of rows
+# ---------------------------------------------------------------------------
+
+def monthly_periods(date_to, months=12):
+    """The ``months`` calendar months ending with the month of ``date_to``,
+    oldest first, as inclusive ``(first day, last day)`` periods; the last
+    one ends on ``date_to`` itself (a month in progress counts up to it).
+    """
+    if months < 1:
+        raise ValueError("At least one month is needed.")
+    periods = []
+    last = date_to
+    for dummy in range(months):
+        first = last.replace(day=1)
+        periods.append((first, last))
+        last = first - timedelta(days=1)
+    periods.reverse()
+    return periods
+
+
+def open_amount(total, settlements, as_of, paid_date=None, digits=2):
+    """What was left to pay on an invoice (or credit note) at the end of
+    ``as_of``, company currency, rounded.
+
+    ``total``: its signed total (credit notes negative); ``settlements``:
+    ``(date, amount)`` rows of what settled it, ``amount`` signed like
+    ``total`` (a payment of 300 on an invoice is +300, a refund of 100
+    on a credit note -100); only those dated on or before ``as_of``
+    count. ``paid_date``: when it was fully paid (None while open); from
+    that day on nothing is left, whatever the settlements say (exchange
+    differences, write-offs).
+    """
+    if paid_date is not None and paid_date <= as_of:
+        return to_decimal(0, digits)
+    settled = sum((to_decimal(amount, digits)
+                   for day, amount in settlements if day <= as_of),
+                  Decimal(0))
+    return to_decimal(total, digits) - settled
+
+
+def monthly_series(invoices, periods, digits=2):
+    """DSO and average days to pay for each of ``periods``.
+
+    ``invoices``: one row per validated customer invoice or credit note,
+    ``(date_invoice, is_invoice, total, paid_date, settlements)``:
+    ``is_invoice`` False for a credit note; ``total`` signed; ``paid_date``
+    the day it was fully paid or None; ``settlements`` as in
+    :func:`open_amount`. ``periods``: inclusive ``(date_from, date_to)``
+    pairs, e.g. from :func:`monthly_periods`.
+
+    For each period, exactly as the dashboard computes one period:
+    ``credit_sales`` the totals dated in it; ``receivables`` the open
+    amounts at its end of everything dated on or before its end; ``dso``
+    :func:`days_sales_outstanding` (None without credit sales);
+    ``avg_days_to_pay`` the average days from invoice date to paid date
+    of the invoices (not credit notes) paid in it (None when none was);
+    ``paid_count`` their number. Returns a list of dicts, one per period,
+    in the order given, each also holding ``date_from``, ``date_to`` and
+    ``days``.
+    """
+    series = []
+    for date_from, date_to in periods:
+        credit_sales = Decimal(0)
+        receivables = Decimal(0)
+        paid = []
+        for date_invoice, is_invoice, total, paid_date, settlements \
+                in invoices:
+            if date_invoice > date_to:
+                continue
+            if date_invoice >= date_from:
+                credit_sales += to_decimal(total, digits)
+            receivables += open_amount(total, settlements, date_to,
+                                       paid_date, digits)
+            if is_invoice and in_period(paid_date, date_from, date_to):
+                paid.append((date_invoice, paid_date))
+        days = period_days(date_from, date_to)
+        series.append({
+            'date_from': date_from,
+            'date_to': date_to,
+            'days': days,
+            'credit_sales': credit_sales,
+            'receivables': receivables,
+            'dso': days_sales_outstanding(receivables, credit_sales, days,
+                                          digits),
+            'avg_days_to_pay': average_days(paid),
+            'paid_count': len(paid),
+        })
+    return series
+
+
+PERIOD_PRESETS = [
+    ('this_month', 'This Month'),
+    ('last_month', 'Last Month'),
+    ('this_quarter', 'This Quarter'),
+    ('this_year', 'This Year'),
+    ('last_12_months', 'Last 12 Months'),
+]
+
+
+def preset_period(preset, today):
+    """The inclusive ``(date_from, date_to)`` period a preset names, seen
+    on ``today``: this month, quarter or year run from their first day to
+    ``today``; last month is the whole previous calendar month; the last
+    12 months run from the first day of the 11th month before ``today``'s
+    to ``today`` (the window of the month-by-month charts). None for an
+    unknown preset (e.g. a custom period)."""
+    first_of_month = today.replace(day=1)
+    if preset == 'this_month':
+        return first_of_month, today
+    if preset == 'last_month':
+        last = first_of_month - timedelta(days=1)
+        return last.replace(day=1), last
+    if preset == 'this_quarter':
+        month = (today.month - 1) // 3 * 3 + 1
+        return today.replace(month=month, day=1), today
+    if preset == 'this_year':
+        return today.replace(month=1, day=1), today
+    if preset == 'last_12_months':
+        return monthly_periods(today, 12)[0][0], today
+    return None

@@ -231,3 +231,127 @@ def test_dso_scales_with_receivables(receivables, sales, days):
     dso = kpis.days_sales_outstanding(receivables, sales, days)
     assert dso == kpis.to_decimal(receivables / sales * days)
     assert (dso >= 0) == (receivables >= 0) or dso == 0
+
+
+# month by month ----------------------------------------------------------
+def test_monthly_periods_end_on_the_day():
+    periods = kpis.monthly_periods(date(2024, 3, 20), 12)
+    assert len(periods) == 12
+    assert periods[0] == (date(2023, 4, 1), date(2023, 4, 30))
+    assert periods[-2] == (date(2024, 2, 1), date(2024, 2, 29))  # leap year
+    assert periods[-1] == (date(2024, 3, 1), date(2024, 3, 20))
+    assert kpis.monthly_periods(date(2023, 1, 31), 2) == [
+        (date(2022, 12, 1), date(2022, 12, 31)),
+        (date(2023, 1, 1), date(2023, 1, 31))]
+    with pytest.raises(ValueError):
+        kpis.monthly_periods(date(2023, 1, 31), 0)
+
+
+@given(dates, st.integers(min_value=1, max_value=24))
+def test_monthly_periods_are_contiguous_months(date_to, months):
+    periods = kpis.monthly_periods(date_to, months)
+    assert len(periods) == months
+    assert periods[-1][1] == date_to
+    for (first, last), (next_first, dummy) in zip(periods, periods[1:]):
+        assert next_first == last + timedelta(days=1)
+    for first, last in periods:
+        assert first.day == 1 and (first.year, first.month) == (
+            last.year, last.month)
+
+
+def test_open_amount():
+    settlements = [(date(2023, 3, 10), 200), (date(2023, 4, 2), 150.5)]
+    assert kpis.open_amount(600, settlements, date(2023, 3, 9)) == D('600.00')
+    assert kpis.open_amount(600, settlements, date(2023, 3, 10)) == D('400.00')
+    assert kpis.open_amount(600, settlements, date(2023, 4, 30)) == D('249.50')
+    # paid: nothing left from the paid date on, whatever was settled
+    assert kpis.open_amount(600, settlements, date(2023, 4, 30),
+                            date(2023, 4, 2)) == D('0.00')
+    assert kpis.open_amount(600, settlements, date(2023, 4, 1),
+                            date(2023, 4, 2)) == D('400.00')
+    # a credit note: negative total, negative settlements
+    assert kpis.open_amount(-100, [(date(2023, 3, 15), -40)],
+                            date(2023, 3, 31)) == D('-60.00')
+
+
+# January to March 20, 2023:
+#   A invoice 1000 of 01-10, paid in full on 02-20
+#   B invoice  600 of 02-05, 200 paid on 03-10, still open
+#   R credit note -100 of 03-15, open
+#   C invoice  300 of 03-01, paid in full on 03-18
+MONTHLY_BOOK = [
+    (date(2023, 1, 10), True, 1000, date(2023, 2, 20),
+     [(date(2023, 2, 20), 1000)]),
+    (date(2023, 2, 5), True, 600, None, [(date(2023, 3, 10), 200)]),
+    (date(2023, 3, 15), False, -100, None, []),
+    (date(2023, 3, 1), True, 300, date(2023, 3, 18),
+     [(date(2023, 3, 18), 300)]),
+]
+
+
+def test_monthly_series_hand_computed():
+    periods = kpis.monthly_periods(date(2023, 3, 20), 3)
+    january, february, march = kpis.monthly_series(MONTHLY_BOOK, periods)
+    # January (31 days): A invoiced and open: 1000 / 1000 x 31
+    assert (january['credit_sales'], january['receivables']) == (
+        D('1000.00'), D('1000.00'))
+    assert january['dso'] == D('31.00')
+    assert (january['avg_days_to_pay'], january['paid_count']) == (None, 0)
+    # February (28 days): B invoiced and open, A paid: 600 / 600 x 28;
+    # A paid after 41 days (01-10 -> 02-20)
+    assert (february['credit_sales'], february['receivables']) == (
+        D('600.00'), D('600.00'))
+    assert february['dso'] == D('28.00')
+    assert (february['avg_days_to_pay'], february['paid_count']) == (
+        D('41.00'), 1)
+    # March 1-20 (20 days): C 300 - R 100 invoiced; open on the 20th:
+    # B 400, R -100, C paid: 300 / 200 x 20 = 30; C paid after 17 days
+    assert march['days'] == 20
+    assert (march['credit_sales'], march['receivables']) == (
+        D('200.00'), D('300.00'))
+    assert march['dso'] == D('30.00')
+    assert (march['avg_days_to_pay'], march['paid_count']) == (D('17.00'), 1)
+
+
+def test_monthly_series_without_sales_has_no_dso():
+    periods = kpis.monthly_periods(date(2022, 12, 31), 2)
+    november, december = kpis.monthly_series(MONTHLY_BOOK, periods)
+    assert november['dso'] is None and december['dso'] is None
+    assert december['receivables'] == D('0')
+
+
+@given(st.lists(st.tuples(dates, st.booleans(), amounts,
+                          st.one_of(st.none(), dates),
+                          st.lists(st.tuples(dates, amounts), max_size=3)),
+                max_size=20), dates)
+def test_monthly_series_matches_one_period(rows, date_to):
+    """The last month of the series is the KPI of that month alone."""
+    periods = kpis.monthly_periods(date_to, 3)
+    last = kpis.monthly_series(rows, periods)[-1]
+    alone = kpis.monthly_series(rows, periods[-1:])[0]
+    assert last == alone
+    date_from = periods[-1][0]
+    receivables = sum((kpis.open_amount(total, settled, date_to, paid)
+                       for day, dummy, total, paid, settled in rows
+                       if day <= date_to), D(0))
+    assert last['receivables'] == receivables
+    assert last['dso'] == kpis.days_sales_outstanding(
+        receivables, last['credit_sales'],
+        kpis.period_days(date_from, date_to))
+
+
+def test_preset_periods():
+    today = date(2024, 5, 17)
+    assert kpis.preset_period('this_month', today) == (date(2024, 5, 1), today)
+    assert kpis.preset_period('last_month', today) == (
+        date(2024, 4, 1), date(2024, 4, 30))
+    assert kpis.preset_period('last_month', date(2024, 1, 9)) == (
+        date(2023, 12, 1), date(2023, 12, 31))
+    assert kpis.preset_period('this_quarter', today) == (
+        date(2024, 4, 1), today)
+    assert kpis.preset_period('this_quarter', date(2024, 12, 31)) == (
+        date(2024, 10, 1), date(2024, 12, 31))
+    assert kpis.preset_period('this_year', today) == (date(2024, 1, 1), today)
+    assert kpis.preset_period('last_12_months', today) == (
+        date(2023, 6, 1), today)
+    assert kpis.preset_period('custom', today) is None
