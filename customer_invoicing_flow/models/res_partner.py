@@ -46,6 +46,18 @@ class ResPartner(models.Model):
              "when no invoice at a credit-hold stage remains open.")
     credit_hold_date = fields.Date(copy=False, readonly=True)
     credit_hold_reason = fields.Char(copy=False, readonly=True)
+    # What applies when the fields above are left empty, shown in both
+    # modes of the form (an empty field reads as blank in read mode)
+    late_payment_policy_in_force = fields.Char(
+        string='Late-Payment Policy in Force',
+        compute='_compute_in_force_settings',
+        help="The policy applied to this customer's invoices in your "
+             "company: the customer's own, else the company default.")
+    auto_invoice_on_delivery_in_force = fields.Char(
+        string='Invoice on Delivery in Force',
+        compute='_compute_in_force_settings',
+        help="How this customer's deliveries are invoiced in your company: "
+             "the customer's own mode, else the company setting.")
 
     # Collections KPIs of the commercial partner in the user's company
     collections_avg_days_to_pay = fields.Float(
@@ -67,6 +79,43 @@ class ResPartner(models.Model):
         string='Reminders This Year', compute='_compute_collections_kpis',
         groups=COLLECTIONS_USER,
         help="Reminder emails sent to the customer since January 1st.")
+
+    @api.depends('late_payment_policy_id', 'auto_invoice_on_delivery',
+                 'commercial_partner_id.late_payment_policy_id',
+                 'commercial_partner_id.auto_invoice_on_delivery')
+    def _compute_in_force_settings(self):
+        """Decided on the commercial partner, as on invoices, in the user's
+        company; the policies' names in one read."""
+        company = self.env.user.company_id
+        commercials = {
+            partner: partner.commercial_partner_id
+            if partner.parent_id and not partner.is_company else partner
+            for partner in self}
+        # sudo: the name of a policy is shown to whoever sees the customer
+        policies = (self.env['late.payment.policy'].browse()
+                    .union(*[commercial.late_payment_policy_id
+                             for commercial in commercials.values()])
+                    | company.late_payment_policy_id).sudo()
+        policy_names = {policy.id: (policy.name, policy.company_id.id)
+                        for policy in policies}
+        modes = dict(self._fields['auto_invoice_on_delivery']
+                     ._description_selection(self.env))
+        default_policy = policy_names.get(
+            company.sudo().late_payment_policy_id.id)
+        default_policy_text = _("Company default: %s") % (
+            default_policy[0] if default_policy else _("none"))
+        default_mode_text = _("Company default: %s") % modes.get(
+            company.auto_invoice_on_delivery or 'off', '')
+        for partner in self:
+            commercial = commercials[partner]
+            own = policy_names.get(commercial.late_payment_policy_id.id)
+            # a policy of another company is not applied here (see
+            # account.invoice._default_late_payment_policy)
+            partner.late_payment_policy_in_force = own[0] \
+                if own and own[1] == company.id else default_policy_text
+            mode = commercial.auto_invoice_on_delivery
+            partner.auto_invoice_on_delivery_in_force = modes[mode] \
+                if mode else default_mode_text
 
     @api.multi
     def _compute_collections_kpis(self):
