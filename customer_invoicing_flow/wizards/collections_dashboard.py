@@ -2,11 +2,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.misc import formatLang, html_escape
+from odoo.tools.misc import format_date, formatLang, html_escape
 
+from .. import charts
 from .. import collections_kpis as kpis
 
 TOP_LATE_LIMIT = 5
+TREND_MONTHS = 12
+AGING_COLORS = ['#5cb85c', '#f0ad4e', '#ec8a3c', '#d9534f', '#a94442']
+DSO_COLOR = '#337ab7'
+TREND_WIDTH = 460
+TREND_HEIGHT = 260
+DAYS_TO_PAY_COLOR = '#5b4a8b'
 
 
 def _day(value):
@@ -23,6 +30,11 @@ class CollectionsDashboard(models.TransientModel):
     _name = 'collections.dashboard'
     _description = 'Collections dashboard'
 
+    period = fields.Selection(
+        [(key, label) for key, label in kpis.PERIOD_PRESETS]
+        + [('custom', 'Custom')],
+        string='Period', required=True, default='this_month',
+        help="Sets the dates; changing a date makes the period custom.")
     date_from = fields.Date(
         string='From', required=True,
         default=lambda self: self._default_date_from())
@@ -96,6 +108,10 @@ class CollectionsDashboard(models.TransientModel):
     top_late_html = fields.Html(
         string='Customers Most Often Late', compute='_compute_kpis',
         sanitize=False)
+    trend_html = fields.Html(
+        string='Last 12 Months', compute='_compute_trend', sanitize=False,
+        help="Days sales outstanding and average days to pay, month by "
+             "month over the 12 months ending with the period's end.")
 
     @api.model
     def _default_date_from(self):
@@ -125,11 +141,45 @@ class CollectionsDashboard(models.TransientModel):
             for name, value in values.items():
                 dashboard[name] = value
 
+    @api.depends('date_to', 'company_id')
+    def _compute_trend(self):
+        for dashboard in self:
+            date_to = _day(dashboard.date_to)
+            company = dashboard.company_id
+            if not (date_to and company) \
+                    or company not in self.env.user.company_ids:
+                dashboard.trend_html = False
+                continue
+            series = dashboard._monthly_series(company, date_to,
+                                               TREND_MONTHS)
+            dashboard.trend_html = dashboard._trend_html(series)
+
     @api.constrains('date_from', 'date_to')
     def _check_dates(self):
         for dashboard in self:
             if dashboard.date_to < dashboard.date_from:
                 raise ValidationError(_("The period ends before it starts."))
+
+    @api.onchange('period')
+    def _onchange_period(self):
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        dates = kpis.preset_period(self.period, today)
+        if dates:
+            self.date_from, self.date_to = map(fields.Date.to_string, dates)
+
+    @api.onchange('date_from', 'date_to')
+    def _onchange_dates(self):
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        dates = kpis.preset_period(self.period, today)
+        if dates and (self.date_from, self.date_to) != tuple(
+                map(fields.Date.to_string, dates)):
+            self.period = 'custom'
+
+    @api.multi
+    def name_get(self):
+        # a dashboard, not a record: its title in the breadcrumb
+        return [(dashboard.id, _("Collections Dashboard"))
+                for dashboard in self]
 
     @api.multi
     def action_open_analysis(self):
@@ -296,6 +346,60 @@ class CollectionsDashboard(models.TransientModel):
             'aging_total': float(table['total']),
         }
 
+    @api.model
+    def _monthly_series(self, company, date_to, months=TREND_MONTHS):
+        """DSO and average days to pay of each of the ``months`` months
+        ending with ``date_to`` (see ``collections_kpis.monthly_series``):
+        one query reads every invoice and credit note that matters over
+        the whole window with what settled it and when; the months are
+        then aggregated in Python, so the number of queries does not grow
+        with the months or the invoices."""
+        periods = kpis.monthly_periods(date_to, months)
+        start = periods[0][0]
+        self.env['account.invoice'].recompute()
+        self.env.cr.execute("""
+            SELECT inv.date_invoice, inv.type = 'out_invoice',
+                   inv.amount_total_company_signed,
+                   CASE WHEN inv.state = 'paid' THEN inv.paid_date END,
+                   COALESCE(settled.dates, ARRAY[]::text[]),
+                   COALESCE(settled.amounts, ARRAY[]::numeric[])
+              FROM account_invoice inv
+              LEFT JOIN LATERAL (
+                    SELECT array_agg(counterpart.date::text) AS dates,
+                           array_agg(part.amount
+                                     * CASE WHEN inv.type = 'out_refund'
+                                            THEN -1 ELSE 1 END) AS amounts
+                      FROM account_move_line line
+                      JOIN account_partial_reconcile part
+                        ON line.id IN (part.debit_move_id,
+                                       part.credit_move_id)
+                      JOIN account_move_line counterpart
+                        ON counterpart.id = CASE
+                            WHEN part.debit_move_id = line.id
+                            THEN part.credit_move_id
+                            ELSE part.debit_move_id END
+                     WHERE line.move_id = inv.move_id
+                       AND line.account_id = inv.account_id
+                       AND counterpart.date <= %(date_to)s
+                   ) settled ON TRUE
+             WHERE inv.company_id = %(company)s
+               AND inv.type IN ('out_invoice', 'out_refund')
+               AND inv.state IN ('open', 'paid')
+               AND inv.date_invoice <= %(date_to)s
+               AND (inv.state = 'open'
+                    OR inv.paid_date >= %(start)s
+                    OR inv.date_invoice >= %(start)s)
+        """, {'company': company.id,
+              'start': fields.Date.to_string(start),
+              'date_to': fields.Date.to_string(date_to)})
+        invoices = [
+            (_day(date_invoice), is_invoice, total, _day(paid_date),
+             [(_day(day), amount) for day, amount in zip(days, amounts)])
+            for date_invoice, is_invoice, total, paid_date, days, amounts
+            in self.env.cr.fetchall()]
+        return kpis.monthly_series(invoices, periods,
+                                   company.currency_id.decimal_places)
+
     # ------------------------------------------------------------------
     # Display
     # ------------------------------------------------------------------
@@ -307,23 +411,76 @@ class CollectionsDashboard(models.TransientModel):
 
     @api.multi
     def _aging_html(self, values):
+        """The aging at the period end as a bar chart (SVG)."""
         labels = [_('Not due'), _('1-30 days'), _('31-60 days'),
                   _('61-90 days'), _('90+ days')]
         names = ['aging_not_due', 'aging_1_30', 'aging_31_60',
                  'aging_61_90', 'aging_90_plus']
-        head = ''.join('<th class="text-right">%s</th>' % html_escape(
-            label) for label in labels)
-        cells = ''.join('<td class="text-right">%s</td>' % html_escape(
-            self._money(values[name])) for name in names)
-        return (
-            '<table class="table table-condensed">'
-            '<thead><tr>%(head)s<th class="text-right">%(total)s</th>'
-            '</tr></thead><tbody><tr>%(cells)s'
-            '<td class="text-right"><strong>%(amount)s</strong></td>'
-            '</tr></tbody></table>') % {
-                'head': head, 'total': html_escape(_('Total')),
-                'cells': cells,
-                'amount': html_escape(self._money(values['aging_total']))}
+        bars = [(label, values[name], self._money(values[name]), color)
+                for label, name, color in zip(labels, names, AGING_COLORS)]
+        total = self._money(values['aging_total'])
+        return charts.bar_chart(
+            'o_cif_aging_chart',
+            _("Aging at %s (total open %s)") % (
+                self._date_text(self.date_to), total),
+            bars, y_label=self.company_id.currency_id.name,
+            x_label=_("Days past due"),
+            tick_format=lambda tick: formatLang(self.env, tick, digits=0),
+            desc_intro=_("Open amounts by days past due:"))
+
+    @api.multi
+    def _trend_html(self, series):
+        """DSO and average days to pay month by month, two bar charts
+        side by side (SVG)."""
+        lang = self.env.context.get('lang') or self.env.user.lang \
+            or 'en_US'
+        months = []
+        for index, month in enumerate(series):
+            day = fields.Date.to_string(month['date_from'])
+            label = format_date(self.env, day, lang_code=lang,
+                                date_format='MMM')
+            if index == 0 or month['date_from'].month == 1:
+                # the year under the first month and under each January
+                label += '\n' + format_date(self.env, day, lang_code=lang,
+                                            date_format='yyyy')
+            months.append(label)
+
+        def bars(key, color):
+            return [(label, float(month[key])
+                     if month[key] is not None else None,
+                     formatLang(self.env, float(month[key] or 0), digits=1),
+                     color)
+                    for label, month in zip(months, series)]
+
+        days = _("Days")
+
+        def tick(value):
+            return formatLang(self.env, value, digits=0)
+
+        dso = charts.bar_chart(
+            'o_cif_dso_chart', _("Days Sales Outstanding by Month"),
+            bars('dso', DSO_COLOR), y_label=days, x_label=_("Month"),
+            tick_format=tick, width=TREND_WIDTH, height=TREND_HEIGHT,
+            desc_intro=_("Receivables at the month's end / credit sales of "
+                         "the month x days in the month, by month (- when "
+                         "there were no credit sales):"))
+        to_pay = charts.bar_chart(
+            'o_cif_days_to_pay_chart', _("Average Days to Pay by Month"),
+            bars('avg_days_to_pay', DAYS_TO_PAY_COLOR), y_label=days,
+            x_label=_("Month paid"), tick_format=tick,
+            width=TREND_WIDTH, height=TREND_HEIGHT,
+            desc_intro=_("Average days from the invoice date to the paid "
+                         "date of the invoices paid in the month (- when "
+                         "none was paid):"))
+        return ('<div class="row o_cif_trend">'
+                '<div class="col-md-6">%s</div>'
+                '<div class="col-md-6">%s</div></div>') % (dso, to_pay)
+
+    @api.multi
+    def _date_text(self, value):
+        lang = self.env.context.get('lang') or self.env.user.lang \
+            or 'en_US'
+        return format_date(self.env, value, lang_code=lang)
 
     @api.multi
     def _top_late_html(self, top_late):
