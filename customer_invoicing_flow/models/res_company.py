@@ -21,9 +21,12 @@ class ResCompany(models.Model):
              "posted invoice, or posted and emailed to the customer. "
              "A customer can override this on its form.")
     collections_user_id = fields.Many2one(
-        'res.users', string='Collections responsible',
-        help="Receives the follow-up activities of delivery invoicing when "
-             "the sales order has no salesperson.")
+        'res.users', string='Collections Fallback User',
+        help="Receives the collections to-dos nobody else is assigned to: "
+             "the phone calls of reminder stages without a responsible on "
+             "invoices without a salesperson, the requests to reconcile "
+             "unapplied payments before a reminder, and the delivery "
+             "invoicing problems of orders without a salesperson.")
     late_payment_policy_id = fields.Many2one(
         'late.payment.policy', string='Default Late-Payment Policy',
         domain="[('company_id', '=', id)]",
