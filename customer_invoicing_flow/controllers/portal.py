@@ -9,7 +9,8 @@ from odoo.addons.account.controllers.portal import PortalAccount
 
 class CustomerPortalAccount(PortalAccount):
     """Record the first time the customer opens an invoice in the portal,
-    its page or its PDF, logged in or through the emailed link."""
+    its page or its PDF, logged in or through the emailed link; show on
+    the page what the invoice stands at."""
 
     @http.route()
     def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
@@ -22,6 +23,15 @@ class CustomerPortalAccount(PortalAccount):
         self._invoice_mark_viewed(invoice_id, access_token)
         return super(CustomerPortalAccount, self).portal_my_invoice_report(
             invoice_id, access_token=access_token, **kw)
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        """The invoice page also states what is due, the payments, the
+        overdue state and the fees charged (``late_payment_facts``)."""
+        values = super(CustomerPortalAccount, self) \
+            ._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values['late_payment_facts'] = invoice.sudo() \
+            ._customer_document_facts()
+        return values
 
     def _invoice_mark_viewed(self, invoice_id, access_token):
         """Mark the invoice viewed when the visitor may see it and is not an

@@ -321,6 +321,13 @@ class AccountInvoice(models.Model):
                 ).date())
         payments = invoice._get_payments_vals() \
             if invoice.state in ('open', 'paid') else []
+        name = invoice.name or ''
+        po_reference = invoice.client_order_ref or ''
+        # the sales order puts the customer's PO reference(s) in the
+        # invoice's name: printed under their own label, not as the
+        # invoice's description
+        name_is_po = bool(po_reference and po_reference in name)
+        grace = grace_end if grace_end and grace_end != due else False
         return {
             'is_open': is_open,
             'partly_paid': is_open and not float_is_zero(
@@ -336,17 +343,24 @@ class AccountInvoice(models.Model):
                          for payment in payments],
             'on_hold': is_open and invoice.payment_hold,
             'overdue': overdue,
+            'due_text': due and format_date(self.env, due) or '',
             'days_late': days_late if overdue else 0,
-            'grace_end': grace_end if grace_end and grace_end != due
-            else False,
-            'grace_over': bool(grace_end and grace_end < as_of),
-            'fees': [{'number': fee.number, 'date': fee.date_invoice,
+            'days_late_text': overdue and (
+                _("1 day") if days_late == 1 else
+                _("%d days") % days_late) or '',
+            'grace_end': grace,
+            'grace_end_text': grace and format_date(self.env, grace) or '',
+            'grace_over': bool(grace and grace < as_of),
+            'fees': [{'number': fee.number,
+                      'date_text': format_date(self.env, fee.date_invoice),
                       'amount': fee.amount_total, 'residual': fee.residual,
-                      'state': fee.state, 'currency': fee.currency_id}
+                      'paid': fee.state == 'paid',
+                      'currency': fee.currency_id}
                      for fee in fees],
-            'fees_total': sum(fees.mapped('amount_total')),
-            'fees_due': sum(fees.mapped('residual')),
-            'po_reference': invoice.client_order_ref or '',
+            'description': '' if name_is_po else name,
+            'po_reference': name if name_is_po else po_reference,
             'po_date': invoice.client_order_date,
             'delivery_date': delivery_date,
+            'delivery_date_text': delivery_date
+            and format_date(self.env, delivery_date) or '',
         }

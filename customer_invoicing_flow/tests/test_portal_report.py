@@ -8,14 +8,23 @@ import shutil
 import subprocess
 import tempfile
 
+from lxml import html
+
 import odoo
 from odoo.tests.common import get_db_name
 from odoo.tools import config
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from .common import LatePaymentCase, http_get
 
 NOTE = 'Overdue amounts bear interest at 8 percent a year.'
+
+
+def page_text(page):
+    """The text of an HTML page (bytes) as a visitor reads it,
+    whitespace collapsed."""
+    body = html.fromstring(page).find('body')
+    return ' '.join(body.text_content().split())
 
 
 def pdf_text(pdf):
@@ -41,7 +50,7 @@ class TestInvoicePdf(LatePaymentCase):
         # 9 s), not again in every test's rolled back savepoint
         cls.report.render_qweb_html(cls.create_invoice(1.0).ids)
 
-    def render_pdf(self, invoice):
+    def render_pdf(self, invoice, as_of=None):
         """Render the invoice PDF for real. Under test, Odoo returns the
         HTML instead, unless a test report directory is configured (the
         ``--test-report-directory`` option): set one for this test only.
@@ -55,7 +64,9 @@ class TestInvoicePdf(LatePaymentCase):
         config['test_report_directory'] = directory
         self.env['ir.config_parameter'].set_param(
             'report.url', 'http://127.0.0.1:9')
-        pdf, report_format = self.report.render_qweb_pdf(invoice.ids)
+        report = self.report.with_context(late_payment_as_of=as_of) \
+            if as_of else self.report
+        pdf, report_format = report.render_qweb_pdf(invoice.ids)
         self.assertEqual(report_format, 'pdf')
         self.assertTrue(pdf.startswith(b'%PDF-'))
         return pdf_text(pdf)
@@ -73,16 +84,28 @@ class TestInvoicePdf(LatePaymentCase):
         invoice.action_invoice_open()
         self.assertEqual(invoice.date_due, '2023-03-31')
         self.assertEqual(invoice.grace_end_date, '2023-04-10')
-        text = self.render_pdf(invoice)
         grace_end = format_date(self.env, '2023-04-10',
                                 lang_code=invoice.partner_id.lang)
+        # before the due date: what is due and the end of the grace
+        text = self.render_pdf(invoice, as_of='2023-03-20')
         self.assertIn(invoice.number, text)
-        self.assertIn(NOTE, text)
-        self.assertIn('Grace period ends on %s.' % grace_end, text)
-        # under the payment terms, before the fiscal position's note
-        self.assertIn('Payment within 30 days. Late payment Grace period '
-                      'ends on %s. %s Reverse charge applies.'
-                      % (grace_end, NOTE), text)
+        self.assertIn('Payment status Amount due: %s Grace period ends on '
+                      '%s.' % (self.money(100.0), grace_end), text)
+        self.assertNotIn('Overdue:', text)
+        # the note under the payment terms, before the fiscal position's
+        self.assertIn('Payment within 30 days. Late payment %s Reverse '
+                      'charge applies.' % NOTE, text)
+        # in the grace period: overdue, the grace end to come
+        text = self.render_pdf(invoice, as_of='2023-04-01')
+        self.assertIn('Overdue: due on %s, 1 day late. Grace period ends '
+                      'on %s.' % (format_date(self.env, '2023-03-31'),
+                                  grace_end), text)
+        # after it: never "ends on" a past date
+        text = self.render_pdf(invoice, as_of='2023-04-20')
+        self.assertIn('Overdue: due on %s, 20 days late. The grace period '
+                      'ended on %s.' % (format_date(self.env, '2023-03-31'),
+                                        grace_end), text)
+        self.assertNotIn('Grace period ends', text)
 
     def test_pdf_note_in_customer_language(self):
         self.env['res.lang'].with_context(active_test=False).search([
@@ -98,6 +121,50 @@ class TestInvoicePdf(LatePaymentCase):
                       text)
         self.assertIn('10/04/2023', text)
         self.assertNotIn(NOTE, text)
+
+    def money(self, amount):
+        return formatLang(self.env, amount, currency_obj=self.currency)
+
+    def test_pdf_states_amount_due_payments_fees_and_po(self):
+        """A partly paid late invoice with a fee charged: the PDF says what
+        is due (not the total), the payment, the overdue state and the fee
+        invoice; the customer's PO reference, PO date and the delivery
+        date under their own labels, not as "Description"."""
+        invoice = self.create_invoice(4980.0, policy=self.policy,
+                                      validate=False)
+        self.policy.fee_fixed = 40.0
+        self.policy.stage_ids = [(0, 0, {'name': 'Fee', 'day_offset': 11,
+                                         'charge_fee': True})]
+        invoice.partner_id.commercial_partner_id.late_payment_policy_id = \
+            self.policy
+        invoice.write({'name': 'PO-7781', 'client_order_ref': 'PO-7781',
+                       'client_order_date': '2023-02-20',
+                       'delivery_date': '2023-02-28 23:30:00'})
+        invoice.action_invoice_open()
+        self.pay(invoice, 2490.0, '2023-04-05')
+        fee = invoice._charge_late_fee('2023-04-11')
+        self.assertEqual(fee.amount_total, 40.0)
+        text = self.render_pdf(invoice, as_of='2023-04-20')
+        day = lambda value: format_date(self.env, value)
+        self.assertIn('Your PO Reference: PO-7781', text)
+        self.assertIn('PO Date: %s' % day('2023-02-20'), text)
+        # delivered on 1 March in Brussels (the company's time zone)
+        self.assertIn('Delivered on: %s' % day('2023-03-01'), text)
+        self.assertNotIn('Description:', text)
+        # the totals (Odoo's) and the payment status under them
+        self.assertIn('Total {total} Paid on 2023-04-05 {paid} Amount Due '
+                      '{due}'.format(total=self.money(4980.0),
+                                     paid=self.money(2490.0),
+                                     due=self.money(2490.0)), text)
+        self.assertIn(
+            'Payment status Amount due: {due} ({paid} paid of {total}) '
+            'Overdue: due on {d}, 20 days late. The grace period ended on '
+            '{g}. Late fees charged Fee invoice Date Amount Amount due '
+            '{fee} {fd} {m40} {m40}'.format(
+                due=self.money(2490.0), paid=self.money(2490.0),
+                total=self.money(4980.0), d=day('2023-03-31'),
+                g=day('2023-04-10'), fee=fee.number, fd=day('2023-04-11'),
+                m40=self.money(40.0)), text)
 
     def test_pdf_without_grace_after_payment(self):
         """No grace end once the invoice is paid, nor without grace days;
@@ -145,7 +212,7 @@ class TestPortalLatePayment(LatePaymentCase):
         cls.late_invoice = cls.create_invoice(100.0, policy=cls.policy)
         cls.held_invoice = cls.create_invoice(200.0, policy=cls.policy)
         cls.held_invoice.sudo(cls.clerk).action_payment_hold(
-            'Disputed delivery', '2023-03-15')
+            'Disputed delivery', date='2023-03-15')
         cls.other = cls.create_customer('CIF Other Customer')
         cls.other_invoice = cls.create_invoice(
             300.0, partner=cls.other, policy=cls.policy)
@@ -186,10 +253,52 @@ class TestPortalLatePayment(LatePaymentCase):
     def assert_late_payment_shown(self, page):
         self.assertIn(b'o_late_payment_state_late', page)
         self.assertIn(b'label-danger', page)
-        self.assertIn(b'Grace Period Ends:', page)
-        self.assertIn(self.grace_end.encode(), page)
-        self.assertIn(b'<strong>Late payment</strong>', page)
-        self.assertIn(NOTE.encode(), page)
+        # overdue, the grace period over: never "ends" on a past date
+        text = page_text(page)
+        self.assertIn('Payment status Amount due: %s Overdue: due on %s,'
+                      % (formatLang(self.env, 100.0,
+                                    currency_obj=self.currency),
+                         format_date(self.env, '2023-03-31')), text)
+        self.assertIn('late. The grace period ended on %s.'
+                      % self.grace_end, text)
+        self.assertNotIn('Grace Period Ends', text)
+        self.assertIn('Late payment %s' % NOTE, text)
+
+    def test_invoice_page_states_due_payments_fees_and_po(self):
+        """A partly paid late invoice with a fee charged, as its portal
+        user and as a visitor with the token: what is due, the payment,
+        the fee invoice, the PO reference and date, the delivery date."""
+        self.policy.write({'fee_fixed': 40.0, 'stage_ids': [(0, 0, {
+            'name': 'Fee', 'day_offset': 11, 'charge_fee': True})]})
+        invoice = self.create_invoice(4980.0, policy=self.policy,
+                                      validate=False)
+        invoice.write({'name': 'PO-7781', 'client_order_ref': 'PO-7781',
+                       'client_order_date': '2023-02-20',
+                       'delivery_date': '2023-02-28 23:30:00'})
+        invoice.action_invoice_open()
+        self.pay(invoice, 2490.0, '2023-04-05')
+        fee = invoice._charge_late_fee('2023-04-11')
+        money = lambda amount: formatLang(self.env, amount,
+                                          currency_obj=self.currency)
+        day = lambda value: format_date(self.env, value)
+        for user, token in ((self.portal_user, False), (None, True)):
+            response = self.visit(self.invoice_url(invoice, token=token),
+                                  user=user)
+            self.assertEqual(response.status_code, 200)
+            text = page_text(response.data)
+            self.assertIn('Your PO Reference: PO-7781 PO Date: %s '
+                          'Delivered on: %s' % (day('2023-02-20'),
+                                                day('2023-03-01')), text)
+            self.assertNotIn('Description:', text)
+            self.assertIn('Payment status Amount due: %s (%s paid of %s) '
+                          'Paid on %s: %s Overdue: due on %s,' % (
+                              money(2490.0), money(2490.0), money(4980.0),
+                              day('2023-04-05'), money(2490.0),
+                              day('2023-03-31')), text)
+            self.assertIn('Late fees charged Fee invoice Date Amount Amount '
+                          'due %s %s %s %s' % (fee.number, day('2023-04-11'),
+                                               money(40.0), money(40.0)),
+                          text)
 
     def test_invoice_page_with_token(self):
         self.assertEqual(self.as_of(
