@@ -80,6 +80,11 @@ DELIVERED_ORDERS = [
     'sale_order_draft_mode_demo', 'sale_order_sent_mode_demo',
     'sale_order_off_mode_demo',
 ]
+# Languages installed by the demo, each given to the demo customers of its
+# countries (and their contacts): country XML id, language code.
+LANGUAGES = [
+    ('base.fr', 'fr_FR'),
+]
 
 
 class CustomerInvoicingFlowDemo(models.AbstractModel):
@@ -98,6 +103,32 @@ class CustomerInvoicingFlowDemo(models.AbstractModel):
                          "for a chart of accounts")
             self.env['ir.config_parameter'].sudo().set_param(
                 PENDING_PARAM, 'pending')
+        return True
+
+    @api.model
+    def _load_demo_languages(self):
+        """Install each language of LANGUAGES with its translations, this
+        addon's included (the module is still being installed, so Odoo
+        would only load them after the demo data, too late for a history
+        built at once), and give it to the demo customers of its
+        countries and to their contacts."""
+        data = self.env['ir.model.data'].search([
+            ('module', '=', XMLID.split('.')[0]),
+            ('model', '=', 'res.partner')])
+        customers = self.env['res.partner'].browse(data.mapped('res_id'))
+        module = self.env['ir.module.module'].search([
+            ('name', '=', XMLID.split('.')[0])])
+        for country_xmlid, lang in LANGUAGES:
+            installed = self.env['res.lang'].search([('code', '=', lang)])
+            if not installed:
+                self.env['base.language.install'].create(
+                    {'lang': lang}).lang_install()
+            module._update_translations(lang)
+            country = self.env.ref(country_xmlid)
+            companies = customers.filtered(
+                lambda partner: partner.commercial_partner_id.country_id
+                == country).mapped('commercial_partner_id')
+            (companies | companies.mapped('child_ids')).write({'lang': lang})
         return True
 
     @api.model
@@ -137,10 +168,10 @@ class CustomerInvoicingFlowDemo(models.AbstractModel):
             for key, first, last, reason in HOLDS:
                 if first == offset:
                     invoices[key].action_payment_hold(
-                        reason, fields.Date.to_string(day))
+                        reason, date=fields.Date.to_string(day))
                 if last == offset:
                     invoices[key].action_payment_release(
-                        fields.Date.to_string(day))
+                        date=fields.Date.to_string(day))
             for key, pay_offset, share in PAYMENTS:
                 if pay_offset == offset:
                     self._pay(company, invoices[key], share, day)

@@ -14,3 +14,4 @@ from . import test_i18n
 from . import test_report_layout
 from . import test_multi_company_rules
 from . import test_customer_documents
+from . import test_demo_data
