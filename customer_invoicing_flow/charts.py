@@ -64,6 +64,13 @@ def _text(x, y, content, anchor='middle', size=11, extra=''):
         % (_num(x), _num(y), anchor, size, extra, body)
 
 
+def _spoken(bar):
+    """The label of a bar as read aloud (see :func:`bar_chart`)."""
+    if len(bar) > 4 and bar[4]:
+        return bar[4]
+    return bar[0].replace('\n', ' ')
+
+
 def _num(value):
     """A coordinate, with at most one decimal."""
     value = round(value, 1)
@@ -76,9 +83,9 @@ def bar_chart(chart_id, title, bars, y_label='', x_label='',
 
     ``chart_id``: a prefix for the ids of the title and description
     (unique in the page); ``title``: the heading, shown and read;
-    ``bars``: ``(label, value, value_text)`` or ``(label, value,
-    value_text, color)`` rows, left to right (a label may hold a line
-    break); ``value`` a number or None
+    ``bars``: ``(label, value, value_text[, color[, spoken label]])``
+    rows, left to right (a label may hold a line break; the spoken label,
+    for the description, defaults to the label on one line); ``value`` a number or None
     (no data: no bar, ``-`` instead of the value); ``value_text`` the value
     as shown above the bar (e.g. a formatted amount); ``y_label`` and
     ``x_label``: the axes' names; ``tick_format``: how the axis ticks are
@@ -100,7 +107,7 @@ def bar_chart(chart_id, title, bars, y_label='', x_label='',
     title_id = '%s_title' % chart_id
     desc_id = '%s_desc' % chart_id
     described = '; '.join(
-        '%s: %s' % (bar[0].replace('\n', ' '),
+        '%s: %s' % (_spoken(bar),
                     bar[2] if bar[1] is not None else MISSING_TEXT)
         for bar in bars)
     desc = ('%s %s' % (desc_intro, described)).strip()
@@ -152,8 +159,7 @@ def bar_chart(chart_id, title, bars, y_label='', x_label='',
                 'height="%s" fill=%s><title>%s</title></rect>'
                 % (_num(center - bar_width / 2), _num(top),
                    _num(bar_width), _num(bottom - top), quoteattr(color),
-                   escape('%s: %s' % (label.replace('\n', ' '),
-                                      value_text))))
+                   escape('%s: %s' % (_spoken(bar), value_text))))
             label_y = top - 4 if value >= 0 else bottom + 12
             parts.append(_text(center, label_y, value_text, size=10,
                                extra=' class="o_cif_value"'))

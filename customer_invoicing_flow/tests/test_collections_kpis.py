@@ -19,6 +19,13 @@ F1    A       25    2023-03-12  2023-03-27  10 on 03-20 (fee for I1)
 R1    B     -100    2023-03-28              reconciled with I4
 ====  ====  ======  ==========  ==========  ===========================
 """
+import re
+from datetime import date
+from decimal import Decimal as D
+
+from lxml import etree
+
+from odoo.api import call_kw
 from odoo.exceptions import ValidationError
 
 from .common import LatePaymentCase
@@ -227,3 +234,188 @@ class TestCollectionsKpis(LatePaymentCase):
         # still open, is late by now
         self.assertEqual(rows.mapped('invoice_id'),
                          self.i1 | self.i3 | self.i4 | self.i6 | self.f1)
+
+    # ------------------------------------------------------------------
+    # The dashboard as a page, its charts and its 12 months
+    # ------------------------------------------------------------------
+
+    def test_monthly_series_of_the_book(self):
+        series = self.env['collections.dashboard']._monthly_series(
+            self.company, date(2023, 3, 31))
+        self.assertEqual(len(series), 12)
+        self.assertEqual(series[0]['date_from'], date(2022, 4, 1))
+        by_month = {month['date_from'].month: month for month in series}
+        march, february, january, december = (
+            by_month[3], by_month[2], by_month[1], by_month[12])
+        # March: the figures of the March dashboard
+        self.assertEqual((march['credit_sales'], march['receivables'],
+                          march['dso']), (1925, 2065, D('33.25')))
+        self.assertEqual((march['avg_days_to_pay'], march['paid_count']),
+                         (D('25.50'), 2))
+        # February: I1 1000 dated in it; open on 02-28: I1 1000 (paid on
+        # 03-10), I5 200, I7 600, I8 150 = 1950; 1950 / 1000 x 28 = 54.6
+        self.assertEqual((february['credit_sales'], february['receivables'],
+                          february['dso']), (1000, 1950, D('54.60')))
+        self.assertEqual((february['avg_days_to_pay'],
+                          february['paid_count']), (None, 0))
+        # January: I5 200 dated; open I5, I7, I8 = 950; 950 / 200 x 31
+        self.assertEqual((january['credit_sales'], january['receivables'],
+                          january['dso']), (200, 950, D('147.25')))
+        # December 2022: I7 and I8, both open: 750 / 750 x 31
+        self.assertEqual(december['dso'], 31)
+        # before: nothing sold, nothing owed
+        for month in series[:8]:
+            self.assertEqual((month['dso'], month['receivables']), (None, 0))
+        # April, alone: I6 paid (03-02 -> 04-05, 34 days), nothing sold;
+        # as the April dashboard: 1765 open
+        april = self.env['collections.dashboard']._monthly_series(
+            self.company, date(2023, 4, 30), 1)[0]
+        self.assertEqual((april['receivables'], april['dso'],
+                          april['avg_days_to_pay']), (1765, None, D('34.00')))
+
+    def test_monthly_series_query_count(self):
+        """One query for the 12 months, whatever the months and the
+        invoices; not 12 times the queries of one period."""
+        Dashboard = self.env['collections.dashboard']
+
+        def count(months):
+            self.env.cache.invalidate()
+            self.company.currency_id.decimal_places  # noqa: B018 pylint: disable=pointless-statement
+            before = self.cr.sql_log_count
+            Dashboard._monthly_series(self.company, date(2023, 3, 31),
+                                      months)
+            return self.cr.sql_log_count - before
+
+        count(12)
+        self.assertEqual(count(12), 1)
+        self.assertEqual(count(1), 1)
+        for day in ('2022-06-10', '2022-09-12', '2022-11-14', '2023-01-16'):
+            invoice = self.create_invoice(70, day, day)
+            self.pay(invoice, 30, '2023-02-01')
+        self.assertEqual(count(12), 1)
+        # and the whole chart field from a cold cache: the series' query
+        # and nine reads (the dashboard; the user's companies, to check
+        # the company; the company and its currency; the user, its partner
+        # and language, twice the partner, for the month names), the same
+        # with more invoices
+        dashboard = self.march
+
+        def count_chart():
+            self.env.cache.invalidate()
+            before = self.cr.sql_log_count
+            dashboard.trend_html  # noqa: B018 pylint: disable=pointless-statement
+            return self.cr.sql_log_count - before
+
+        count_chart()
+        queries = count_chart()
+        self.assertEqual(queries, 10)
+        self.create_invoice(80, '2022-08-01', '2022-08-31')
+        self.assertEqual(count_chart(), queries)
+
+    def test_trend_chart_bars_and_values(self):
+        html = self.march.with_context(lang='en_US').trend_html
+        dso, to_pay = re.findall(r'<svg .*?</svg>', html, re.S)
+        # DSO: a bar for December to March, none before (no sales)
+        self.assertIn('aria-labelledby="o_cif_dso_chart_title '
+                      'o_cif_dso_chart_desc"', dso)
+        self.assertIn('<title id="o_cif_dso_chart_title">Days Sales '
+                      'Outstanding by Month</title>', dso)
+        self.assertEqual(dso.count('class="o_cif_bar"'), 4)
+        # read aloud: the month and its value, half-up to one decimal
+        for spoken in ('April 2022: -', 'December 2022: 31.0',
+                       'January 2023: 147.3', 'February 2023: 54.6',
+                       'March 2023: 33.3'):
+            self.assertIn(spoken, dso)
+        # the year under the first month and under January
+        self.assertIn('Apr<tspan', dso)
+        self.assertIn('>2023</tspan>', dso)
+        # days to pay: only March had invoices paid
+        self.assertEqual(to_pay.count('class="o_cif_bar"'), 1)
+        self.assertIn('March 2023: 25.5', to_pay)
+        self.assertIn('February 2023: -', to_pay)
+
+    def test_trend_chart_in_the_users_language(self):
+        self.env['res.lang'].load_lang('fr_FR')
+        html = self.march.with_context(lang='fr_FR').trend_html
+        self.assertIn('mars 2023: 33,3', html)
+        self.assertIn('janvier 2023', html)
+
+    def test_aging_chart_bars_and_values(self):
+        html = self.march.with_context(lang='en_US').aging_html
+        self.assertEqual(html.count('class="o_cif_bar"'), 5)
+        self.assertIn('role="img"', html)
+        self.assertIn('Aging at 03/31/2023 (total open $ 2,065.00)', html)
+        for spoken in ('Not due: $ 300.00', '1-30 days: $ 815.00',
+                       '31-60 days: $ 200.00', '61-90 days: $ 150.00',
+                       '90+ days: $ 600.00'):
+            self.assertIn(spoken, html)
+        # the axis runs 0 to 1000 from y=224 to y=40: each bar's top at
+        # 224 - amount x 184 / 1000
+        tops = re.findall(r'class="o_cif_bar" x="[\d.]+" y="([\d.]+)"',
+                          html)
+        self.assertEqual(tops, ['168.8', '74', '187.2', '196.4', '113.6'])
+
+    def test_dashboard_opens_as_a_page(self):
+        """The menu's action opens the dashboard inline (no Save/Discard,
+        no control panel), titled, the period on top; its breadcrumb,
+        once saved by a button, says what it is."""
+        action = self.env.ref(
+            'customer_invoicing_flow.collections_dashboard_action')
+        self.assertEqual(action.target, 'inline')
+        self.assertEqual(action.name, 'Collections Dashboard')
+        view = self.env['collections.dashboard'].fields_view_get(
+            view_type='form')
+        arch = etree.fromstring(view['arch'])
+        sheet = arch.find('sheet')
+        self.assertEqual(sheet[0].findtext('h1'), 'Collections Dashboard')
+        period = sheet[1].find("group[@name='period']")
+        self.assertEqual([field.get('name') for field in period.iter('field')],
+                         ['period', 'date_from', 'date_to', 'period_days'])
+        self.assertEqual(period.find("field[@name='period']").get(
+            'default_focus'), '1')
+        names = [field.get('name') for field in sheet.iter('field')]
+        for chart in ('aging_html', 'trend_html'):
+            self.assertIn(chart, names)
+        dashboard = self.env['collections.dashboard'].create({})
+        self.assertEqual(dashboard.display_name, 'Collections Dashboard')
+        self.assertEqual(call_kw(dashboard, 'name_get', [dashboard.ids], {}),
+                         [(dashboard.id, 'Collections Dashboard')])
+
+    def test_buttons_as_the_web_client_calls_them(self):
+        context = dict(self.env.context, params={'action': 1})
+        for method in ('action_open_analysis', 'action_open_late'):
+            action = call_kw(self.env['collections.dashboard'], method,
+                             [self.march.ids, context], {})
+            self.assertEqual(action['res_model'], 'collections.analysis')
+
+    def test_changing_the_period_recomputes(self):
+        """What the web client sends when the user edits a date or picks a
+        preset: the figures and the charts follow."""
+        Dashboard = self.env['collections.dashboard']
+        spec = Dashboard._onchange_spec()
+        # the form shows March; the user changes the end to April 30
+        values = self.march.read(list(spec))[0]
+        for name, value in values.items():
+            if isinstance(value, tuple):
+                values[name] = value[0]
+        values.update(period='this_month', date_to='2023-04-30')
+        del values['id']
+        result = call_kw(Dashboard, 'onchange',
+                         [[], values, 'date_to', spec], {})['value']
+        # a date typed by hand: a custom period; March and April together:
+        # 1765 open at April's end, 1925 sold in 61 days
+        self.assertEqual(result['period'], 'custom')
+        self.assertEqual(result['receivables'], 1765.0)
+        self.assertEqual(result['dso'], 55.93)   # 1765 / 1925 x 61
+        self.assertIn('April 2023: 34.0', result['trend_html'])
+        # a preset sets the dates (relative to today, as the user sees it)
+        values['period'] = 'last_month'
+        result = call_kw(Dashboard, 'onchange',
+                         [[], values, 'period', spec], {})['value']
+        today = date.today()
+        first = today.replace(day=1)
+        last_month_end = first.toordinal() - 1
+        self.assertEqual(result['date_to'],
+                         date.fromordinal(last_month_end).isoformat())
+        self.assertEqual(result['date_from'][8:], '01')
+        self.assertNotIn('period', result)

@@ -425,7 +425,7 @@ class CollectionsDashboard(models.TransientModel):
                 self._date_text(self.date_to), total),
             bars, y_label=self.company_id.currency_id.name,
             x_label=_("Days past due"),
-            tick_format=lambda tick: formatLang(self.env, tick, digits=0),
+            tick_format=self._tick_text,
             desc_intro=_("Open amounts by days past due:"))
 
     @api.multi
@@ -443,20 +443,23 @@ class CollectionsDashboard(models.TransientModel):
                 # the year under the first month and under each January
                 label += '\n' + format_date(self.env, day, lang_code=lang,
                                             date_format='yyyy')
-            months.append(label)
+            spoken = format_date(self.env, day, lang_code=lang,
+                                 date_format='MMMM yyyy')
+            months.append((label, spoken))
 
         def bars(key, color):
-            return [(label, float(month[key])
-                     if month[key] is not None else None,
-                     formatLang(self.env, float(month[key] or 0), digits=1),
-                     color)
-                    for label, month in zip(months, series)]
+            result = []
+            for (label, spoken), month in zip(months, series):
+                # one decimal, rounded half-up like every KPI
+                value = month[key]
+                if value is not None:
+                    value = float(kpis.to_decimal(value, 1))
+                result.append((label, value, formatLang(
+                    self.env, value or 0.0, digits=1), color, spoken))
+            return result
 
         days = _("Days")
-
-        def tick(value):
-            return formatLang(self.env, value, digits=0)
-
+        tick = self._tick_text
         dso = charts.bar_chart(
             'o_cif_dso_chart', _("Days Sales Outstanding by Month"),
             bars('dso', DSO_COLOR), y_label=days, x_label=_("Month"),
@@ -475,6 +478,14 @@ class CollectionsDashboard(models.TransientModel):
         return ('<div class="row o_cif_trend">'
                 '<div class="col-md-6">%s</div>'
                 '<div class="col-md-6">%s</div></div>') % (dso, to_pay)
+
+    @api.multi
+    def _tick_text(self, tick):
+        """An axis tick in the user's number format, with the decimals it
+        has (ticks are round: 250, 2.5, 0.25)."""
+        text = str(tick)
+        digits = len(text.split('.')[1]) if '.' in text else 0
+        return formatLang(self.env, tick, digits=digits)
 
     @api.multi
     def _date_text(self, value):
