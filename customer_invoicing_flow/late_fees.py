@@ -198,8 +198,8 @@ class Problem:
         if self.code == 'negative':
             return '%s: %s must be >= 0' % (self.field, self.value)
         if self.code == 'above_max':
-            return '%s: %s must be <= %s' % (self.field, self.value,
-                                              self.limit)
+            return '%s: %s must be <= %s' % (
+                self.field, self.value, self.limit)
         if self.code == 'interest_start':
             return 'interest_start: %r must be %r or %r' % (
                 self.value, INTEREST_FROM_DUE, INTEREST_FROM_GRACE_END)
@@ -622,13 +622,15 @@ class Timeline(_AsDict):
     the last of those dates, or ``as_of``. After it: ``cap_reached`` (the
     cap leaves no room a charge could use: nothing will ever be charged
     again), else ``daily_interest``, the interest each further day adds
-    on the balance open then (0 when paid, on hold then, or no interest).
+    on ``balance``, the balance open then (0 when paid, on hold then, or
+    no interest).
     """
     as_of: datetime.date
     now: Evaluation
     stages: Tuple[Evaluation, ...]
     last_date: datetime.date
     cap_reached: bool
+    balance: Decimal
     daily_interest: Decimal
 
 
@@ -658,4 +660,5 @@ def timeline(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         with decimal.localcontext(_CONTEXT):
             daily = balance * terms.interest_rate / DAYS_A_YEAR_PERCENT
     return Timeline(as_of=as_of, now=now, stages=stages, last_date=last,
-                    cap_reached=cap_reached, daily_interest=daily)
+                    cap_reached=cap_reached, balance=max(balance, ZERO),
+                    daily_interest=daily)

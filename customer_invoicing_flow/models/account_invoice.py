@@ -821,7 +821,8 @@ class AccountInvoice(models.Model):
             date=date, company_id=invoice.company_id.id).compute
         amounts = {}
         for name in FROZEN_AMOUNTS:
-            amount = float(values[name])
+            # terms frozen before a field existed (charge_min): 0, as then
+            amount = float(values.get(name) or 0.0)
             if amount and company_currency != currency:
                 amount = convert(amount, currency, round=False)
             amounts[name] = amount
@@ -924,25 +925,76 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def _late_fee_preview_text(self, terms, facts, as_of):
-        """One line per remaining fee-charging stage: its date and charge."""
+        """The fee timeline (late_fees.timeline): one line per remaining
+        fee-charging stage, its date and charge, then what follows the last
+        one: what accrued and is not charged yet, the interest that keeps
+        accruing, the cap reached, or the hold. False when nothing is left.
+        """
         self.ensure_one()
         offsets = json.loads(self.late_payment_terms).get('charge_offsets')
         due = facts.due_date
-        as_of_date = fields.Date.from_string(as_of)
-        dates = [due + timedelta(days=offset) for offset in offsets or ()
-                 if due + timedelta(days=offset) > as_of_date]
-        if not dates:
+        currency = self.currency_id
+        timeline = late_fees.timeline(
+            terms, facts, as_of,
+            [due + timedelta(days=offset) for offset in offsets or ()],
+            currency.rounding)
+        if timeline.now.state == 'paid':
             return False
+
+        def money(value, digits=None):
+            return formatLang(self.env, float(value), digits=digits,
+                              currency_obj=currency)
+
+        def day(value):
+            return format_date(self.env, fields.Date.to_string(value))
+
         lines = []
-        for evaluation in late_fees.preview(terms, facts, dates,
-                                            self.currency_id.rounding):
-            lines.append(_("%(date)s (day %(day)d): %(amount)s") % {
-                'date': format_date(
-                    self.env, fields.Date.to_string(evaluation.as_of)),
-                'day': (evaluation.as_of - due).days,
-                'amount': formatLang(self.env, float(evaluation.charge),
-                                     currency_obj=self.currency_id)})
-        return '\n'.join(lines)
+        for evaluation in timeline.stages:
+            values = {'date': day(evaluation.as_of),
+                      'day': (evaluation.as_of - due).days,
+                      'amount': money(evaluation.charge),
+                      'accrued': money(evaluation.accrued),
+                      'minimum': money(terms.charge_min)}
+            if evaluation.state == 'late' \
+                    and evaluation.breakdown.below_charge_minimum:
+                lines.append(_(
+                    "%(date)s (day %(day)d): nothing, %(accrued)s is below "
+                    "the minimum per charge of %(minimum)s and waits for a "
+                    "later charge") % values)
+            else:
+                lines.append(_("%(date)s (day %(day)d): %(amount)s")
+                             % values)
+        now = timeline.now
+        if not timeline.stages and now.accrued > 0 \
+                and now.state in ('late', 'on_hold'):
+            values = {'amount': money(now.accrued), 'date': day(now.as_of),
+                      'minimum': money(terms.charge_min)}
+            if now.breakdown.below_charge_minimum:
+                lines.append(_(
+                    "Not charged yet: %(amount)s accrued as of %(date)s, "
+                    "below the minimum per charge of %(minimum)s") % values)
+            else:
+                lines.append(_("Not charged yet: %(amount)s accrued as of "
+                               "%(date)s") % values)
+        if now.state == 'on_hold':
+            lines.append(_("On payment hold: no interest accrues and nothing "
+                           "is charged until the hold is released."))
+        elif timeline.cap_reached:
+            lines.append(_("The cap of %s per invoice is reached: nothing "
+                           "more will be charged.") % money(terms.fee_max))
+        elif timeline.daily_interest > 0:
+            daily = late_fees.round_money(timeline.daily_interest,
+                                          currency.rounding)
+            lines.append(_(
+                "After %(date)s: interest keeps accruing at %(rate)s %% a "
+                "year on %(balance)s, %(daily)s a day, until paid.") % {
+                    'date': day(timeline.last_date),
+                    'rate': formatLang(self.env, float(terms.interest_rate),
+                                       digits=2),
+                    'balance': money(timeline.balance),
+                    'daily': money(timeline.daily_interest, None if daily
+                                   else currency.decimal_places + 2)})
+        return '\n'.join(lines) or False
 
     @api.multi
     def _charge_late_fee(self, as_of):
@@ -1065,14 +1117,16 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def _late_fee_explanation(self, evaluation):
-        """How the charge was computed, in the context's language."""
+        """How the charge was computed, in the context's language: only the
+        parts that apply, amounts with their currency; one line per part
+        (and the total) when there are several, else one line."""
         self.ensure_one()
         breakdown = evaluation.breakdown
-        rounding = self.currency_id.rounding
-        digits = self.currency_id.decimal_places
+        currency = self.currency_id
+        rounding = currency.rounding
 
         def money(value):
-            return formatLang(self.env, float(value), digits=digits)
+            return formatLang(self.env, float(value), currency_obj=currency)
 
         def percent(value):
             exponent = -value.normalize().as_tuple().exponent
@@ -1084,41 +1138,60 @@ class AccountInvoice(models.Model):
 
         parts = []
         for segment in breakdown.segments:
-            parts.append(_(
-                "interest %(rate)s %% a year on %(balance)s for %(days)d "
-                "days, %(start)s to %(end)s: %(interest)s") % {
-                    'rate': percent(breakdown.rate),
-                    'balance': money(segment.balance),
-                    'days': segment.days,
-                    'start': day(segment.start), 'end': day(segment.end),
-                    'interest': money(late_fees.round_money(
-                        segment.interest, rounding))})
-        if breakdown.hold_days:
-            parts.append(_("%d days on hold not charged") %
-                         breakdown.hold_days)
+            if not segment.interest:
+                continue
+            values = {
+                'rate': percent(breakdown.rate),
+                'balance': money(segment.balance), 'days': segment.days,
+                'start': day(segment.start), 'end': day(segment.end),
+                'interest': money(late_fees.round_money(segment.interest,
+                                                        rounding))}
+            if segment.days == 1:
+                parts.append(_(
+                    "interest at %(rate)s %% a year on %(balance)s for 1 "
+                    "day, %(start)s: %(interest)s") % values)
+            else:
+                parts.append(_(
+                    "interest at %(rate)s %% a year on %(balance)s for "
+                    "%(days)d days, %(start)s to %(end)s: %(interest)s")
+                    % values)
+        if breakdown.hold_days and breakdown.rate:
+            if breakdown.hold_days == 1:
+                parts.append(_("1 day on payment hold, no interest"))
+            else:
+                parts.append(_("%d days on payment hold, no interest")
+                             % breakdown.hold_days)
         if breakdown.fixed_part:
-            parts.append(_("late fee %s") % money(breakdown.fixed_part))
+            parts.append(_("late fee of %s") % money(breakdown.fixed_part))
         if breakdown.percent_part:
             parts.append(_(
-                "%(percent)s %% of the open balance %(base)s: %(part)s") % {
-                    'percent': percent(breakdown.percent),
-                    'base': money(breakdown.percent_base),
-                    'part': money(late_fees.round_money(
-                        breakdown.percent_part, rounding))})
+                "%(percent)s %% of the open balance of %(base)s: %(part)s")
+                % {'percent': percent(breakdown.percent),
+                   'base': money(breakdown.percent_base),
+                   'part': money(late_fees.round_money(
+                       breakdown.percent_part, rounding))})
         if breakdown.minimum_applied:
-            parts.append(_("minimum charge %s applied") %
-                         money(breakdown.minimum))
+            parts.append(_("raised to the minimum first charge of %s")
+                         % money(breakdown.minimum))
         if breakdown.cap_applied:
-            parts.append(_(
-                "capped at %(cap)s for the invoice (%(previous)s already "
-                "charged)") % {'cap': money(breakdown.cap),
-                               'previous': money(breakdown.previous_charges)})
-        return _("Late payment fee on %(invoice)s due %(due)s: %(parts)s; "
-                 "total %(total)s") % {
-                     'invoice': self.number,
-                     'due': day(evaluation.due_date),
-                     'parts': '; '.join(parts),
-                     'total': money(evaluation.charge)}
+            if breakdown.previous_charges:
+                parts.append(_(
+                    "capped at %(cap)s per invoice, %(previous)s being "
+                    "already charged") % {
+                        'cap': money(breakdown.cap),
+                        'previous': money(breakdown.previous_charges)})
+            else:
+                parts.append(_("capped at %s per invoice")
+                             % money(breakdown.cap))
+        values = {'invoice': self.number, 'due': day(evaluation.due_date),
+                  'total': money(evaluation.charge)}
+        if len(parts) == 1:
+            return _("Late payment fee on %(invoice)s due %(due)s: "
+                     "%(part)s") % dict(values, part=parts[0])
+        return '\n'.join(
+            [_("Late payment fee on %(invoice)s due %(due)s:") % values]
+            + ['- %s' % part for part in parts]
+            + [_("Total: %(total)s") % values])
 
     # ------------------------------------------------------------------
     # Lifecycle

@@ -1,7 +1,6 @@
 from . import test_late_fees_engine
 from . import test_delivery_invoicing
 from . import test_late_payment_policy
-from . import test_late_payment_policy_input
 from . import test_delivery_invoicing_concurrency
 from . import test_invoice_lifecycle
 from . import test_portal_report
@@ -15,6 +14,5 @@ from . import test_i18n
 from . import test_report_layout
 from . import test_multi_company_rules
 from . import test_customer_documents
-from . import test_web_client_buttons
 from . import test_demo_data
 from . import test_reminder_links

@@ -567,8 +567,10 @@ class TestTimeline(unittest.TestCase):
                          0)
         # a partial payment lowers it: 400.00 x 36.5 / 36500 = 0.40 a day
         paid = facts(payments=[(day(20), '600.00')])
-        self.assertEqual(late_fees.timeline(policy, paid, day(30), (),
-                                            CENT).daily_interest, D('0.4'))
+        result = late_fees.timeline(policy, paid, day(30), (), CENT)
+        self.assertEqual((result.balance, result.daily_interest),
+                         (D('400.00'), D('0.4')))
+        json.dumps(result.as_dict())
 
 
 class TestPreview(unittest.TestCase):

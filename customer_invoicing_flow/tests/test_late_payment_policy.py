@@ -9,15 +9,19 @@ charge to the cent.
 """
 import json
 
-from psycopg2 import IntegrityError
-
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import mute_logger
+from odoo.exceptions import AccessError, UserError
 
 from .common import LatePaymentCase
 
 
 class TestLatePaymentCharges(LatePaymentCase):
+
+    def money(self, amount, currency=None):
+        """``amount`` (text) with the currency's symbol where it goes."""
+        currency = currency or self.currency
+        if currency.position == 'after':
+            return '%s %s' % (amount, currency.symbol)
+        return '%s %s' % (currency.symbol, amount)
 
     def charge(self, invoice, as_of):
         fee_invoice = invoice._charge_late_fee(as_of)
@@ -37,13 +41,13 @@ class TestLatePaymentCharges(LatePaymentCase):
         self.assertEqual(in_grace.days_late, 10)
         self.assertEqual(in_grace.late_fee_accrued, 0.0)
         with self.assertRaisesRegex(UserError, 'No late fee is due'):
-            invoice.action_charge_late_fee('2023-04-10')
+            invoice.action_charge_late_fee(as_of='2023-04-10')
         late = self.as_of(invoice, '2023-04-11')
         self.assertEqual(late.late_payment_state, 'late')
         self.assertEqual(late.days_late, 11)
         self.assertEqual(late.late_fee_accrued, 25.0)
 
-        action = invoice.action_charge_late_fee('2023-04-11')
+        action = invoice.action_charge_late_fee(as_of='2023-04-11')
         fee_invoice = self.env['account.invoice'].browse(action['res_id'])
         self.assertEqual(fee_invoice.amount_total, 25.0)
         self.assertEqual(fee_invoice.state, 'open')
@@ -132,7 +136,14 @@ class TestLatePaymentCharges(LatePaymentCase):
         charge = invoice.late_fee_charge_ids.filtered(
             lambda c: c.date == '2023-05-31')
         self.assertTrue(charge.cap_applied)
-        self.assertIn('capped at 50.00', second.invoice_line_ids.name)
+        self.assertEqual(second.invoice_line_ids.name, '\n'.join([
+            'Late payment fee on %s due 03/31/2023:' % invoice.number,
+            '- interest at 10.00 %% a year on %s for 31 days, 05/01/2023 '
+            'to 05/31/2023: %s' % (self.money('1,000.00'),
+                                   self.money('8.49')),
+            '- capped at %s per invoice, %s being already charged' % (
+                self.money('50.00'), self.money('48.22')),
+            'Total: %s' % self.money('1.78')]))
         # the cap is reached: nothing more
         self.assertFalse(invoice._charge_late_fee('2023-06-30'))
         self.assertEqual(self.as_of(invoice, '2023-06-30').late_fee_charged,
@@ -145,8 +156,14 @@ class TestLatePaymentCharges(LatePaymentCase):
         first = self.charge(invoice, '2023-04-10')
         self.assertEqual(first.amount_total, 15.0)
         self.assertTrue(invoice.late_fee_charge_ids.minimum_applied)
-        self.assertIn('minimum charge 15.00 applied',
-                      first.invoice_line_ids.name)
+        self.assertEqual(first.invoice_line_ids.name, '\n'.join([
+            'Late payment fee on %s due 03/31/2023:' % invoice.number,
+            '- interest at 8.00 %% a year on %s for 10 days, 04/01/2023 '
+            'to 04/10/2023: %s' % (self.money('1,000.00'),
+                                   self.money('2.19')),
+            '- raised to the minimum first charge of %s'
+            % self.money('15.00'),
+            'Total: %s' % self.money('15.00')]))
         # later charges have no minimum: 20 days -> 160000 / 36500 = 4.38
         self.assertEqual(self.charge(invoice, '2023-04-30').amount_total,
                          4.38)
@@ -198,13 +215,14 @@ class TestLatePaymentCharges(LatePaymentCase):
         policy = self.create_policy(interest_rate=12.0)
         invoice = self.create_invoice(1000.0, policy=policy)
         invoice.sudo(self.clerk).action_payment_hold('Disputed delivery',
-                                                     '2023-04-11')
+                                                     date='2023-04-11')
         self.assertTrue(invoice.payment_hold)
         self.assertEqual(invoice.payment_hold_reason, 'Disputed delivery')
         on_hold = self.as_of(invoice, '2023-04-15')
         self.assertEqual(on_hold.late_payment_state, 'on_hold')
         self.assertEqual(on_hold.late_fee_accrued, 0.0)
-        invoice.sudo(self.clerk).action_payment_release('2023-04-20')
+        # released on 04-21: 04-20 is the last day on hold
+        invoice.sudo(self.clerk).action_payment_release(date='2023-04-21')
         self.assertFalse(invoice.payment_hold)
         self.assertEqual(
             (invoice.payment_hold_ids.date_start,
@@ -213,7 +231,7 @@ class TestLatePaymentCharges(LatePaymentCase):
         bodies = invoice.message_ids.mapped('body')
         self.assertTrue(any('Payment hold from 04/11/2023: Disputed delivery'
                             in body for body in bodies))
-        self.assertTrue(any('released after 04/20/2023' in body
+        self.assertTrue(any('released on 04/21/2023' in body
                             for body in bodies))
         # 04-01..04-30 is 30 days, 04-11..04-20 on hold: 20 days accrue
         # 20 * 1000 * 12 / 36500 = 6.5753... -> 6.58
@@ -221,8 +239,16 @@ class TestLatePaymentCharges(LatePaymentCase):
         self.assertEqual(fee_invoice.amount_total, 6.58)
         charge = invoice.late_fee_charge_ids
         self.assertEqual((charge.interest_days, charge.hold_days), (20, 10))
-        self.assertIn('10 days on hold not charged',
-                      fee_invoice.invoice_line_ids.name)
+        self.assertEqual(fee_invoice.invoice_line_ids.name, '\n'.join([
+            'Late payment fee on %s due 03/31/2023:' % invoice.number,
+            '- interest at 12.00 %% a year on %s for 10 days, 04/01/2023 '
+            'to 04/10/2023: %s' % (self.money('1,000.00'),
+                                   self.money('3.29')),
+            '- interest at 12.00 %% a year on %s for 10 days, 04/21/2023 '
+            'to 04/30/2023: %s' % (self.money('1,000.00'),
+                                   self.money('3.29')),
+            '- 10 days on payment hold, no interest',
+            'Total: %s' % self.money('6.58')]))
 
     def test_hold_wizard(self):
         invoice = self.create_invoice(100.0, policy=self.create_policy())
@@ -235,7 +261,7 @@ class TestLatePaymentCharges(LatePaymentCase):
         self.assertEqual(invoice.payment_hold_reason,
                          'Waiting for a credit note')
         with self.assertRaisesRegex(UserError, 'already on payment hold'):
-            invoice.action_payment_hold('Again', '2023-04-03')
+            invoice.action_payment_hold('Again', date='2023-04-03')
 
     def test_draft_fee_invoice(self):
         policy = self.create_policy(fee_fixed=5.0, post_fee_invoices=False)
@@ -259,14 +285,67 @@ class TestLatePaymentCharges(LatePaymentCase):
         fee_invoice = self.charge(invoice, '2023-04-15')
         line = fee_invoice.invoice_line_ids
         self.assertEqual(line.price_unit, 28.62)
-        self.assertEqual(line.name, (
-            "Late payment fee on %s due 03/31/2023: "
-            "interest 12.00 %% a year on 1,000.00 for 5 days, "
-            "04/01/2023 to 04/05/2023: 1.64; "
-            "interest 12.00 %% a year on 600.00 for 10 days, "
-            "04/06/2023 to 04/15/2023: 1.97; "
-            "late fee 25.00; total 28.62") % invoice.number)
+        self.assertEqual(line.name, '\n'.join([
+            'Late payment fee on %s due 03/31/2023:' % invoice.number,
+            '- interest at 12.00 %% a year on %s for 5 days, 04/01/2023 '
+            'to 04/05/2023: %s' % (self.money('1,000.00'),
+                                   self.money('1.64')),
+            '- interest at 12.00 %% a year on %s for 10 days, 04/06/2023 '
+            'to 04/15/2023: %s' % (self.money('600.00'),
+                                   self.money('1.97')),
+            '- late fee of %s' % self.money('25.00'),
+            'Total: %s' % self.money('28.62')]))
         self.assertEqual(invoice.late_fee_charge_ids.explanation, line.name)
+
+    def test_explanation_only_what_applies(self):
+        # The fee line of the complaint: no interest rate, a hold, a fixed
+        # fee of 40.00: it read "interest 0.00 % a year on 747.00 for 4
+        # days, ...: 0.00; interest 0.00 % ...; 6 days on hold not charged;
+        # late fee 40.00; total 40.00". Only the fee applies: one line.
+        policy = self.create_policy(grace_days=10, fee_fixed=40.0)
+        invoice = self.create_invoice(747.0, policy=policy)
+        invoice.sudo(self.clerk).action_payment_hold(
+            'Disputed', date='2023-04-05')
+        invoice.sudo(self.clerk).action_payment_release(date='2023-04-11')
+        fee_invoice = self.charge(invoice, '2023-04-15')
+        self.assertEqual(fee_invoice.invoice_line_ids.name,
+                         'Late payment fee on %s due 03/31/2023: late fee '
+                         'of %s' % (invoice.number, self.money('40.00')))
+
+    def test_explanation_one_day_and_percent(self):
+        # 36.5 % a year on 1000.00 = 1.00 a day; paid 400.00 on 04-02:
+        #   04-01: 1 day at 1000.00 = 1.00; 04-02: 1 day at 600.00 = 0.60
+        #   2.5 % of 600.00 = 15.00; total 16.60
+        policy = self.create_policy(fee_percent=2.5, interest_rate=36.5)
+        invoice = self.create_invoice(1000.0, policy=policy)
+        self.pay(invoice, 400.0, '2023-04-02')
+        fee_invoice = self.charge(invoice, '2023-04-02')
+        self.assertEqual(fee_invoice.invoice_line_ids.name, '\n'.join([
+            'Late payment fee on %s due 03/31/2023:' % invoice.number,
+            '- interest at 36.50 %% a year on %s for 1 day, 04/01/2023: %s'
+            % (self.money('1,000.00'), self.money('1.00')),
+            '- interest at 36.50 %% a year on %s for 1 day, 04/02/2023: %s'
+            % (self.money('600.00'), self.money('0.60')),
+            '- 2.50 %% of the open balance of %s: %s' % (
+                self.money('600.00'), self.money('15.00')),
+            'Total: %s' % self.money('16.60')]))
+
+    def test_explanation_in_the_customer_language(self):
+        # the French customer's fee line: French dates and numbers (the
+        # words are the .po file's)
+        self.env.ref('base.lang_fr').active = True
+        self.customer.lang = 'fr_FR'
+        policy = self.create_policy(interest_rate=12.0)
+        invoice = self.create_invoice(12345.0, policy=policy)
+        fee_invoice = self.charge(invoice, '2023-04-30')
+        # 30 x 12345 x 12 / 36500 = 121.7589... -> 121.76
+        lang = self.env.ref('base.lang_fr')
+        name = fee_invoice.invoice_line_ids.name
+        self.assertIn('31/03/2023', name)
+        self.assertIn('01/04/2023', name)
+        self.assertIn(self.money('12%s345,00' % lang.thousands_sep), name)
+        self.assertIn(self.money('121,76'), name)
+        self.assertNotIn('03/31/2023', name)
 
     def test_preview(self):
         policy = self.create_policy(
@@ -277,16 +356,86 @@ class TestLatePaymentCharges(LatePaymentCase):
         # day 15 (04-15): 10 + 15 = 25.00; day 45 (05-15): 30 days = 30.00
         preview = self.as_of(invoice, '2023-04-01').late_fee_preview
         self.assertEqual(preview.splitlines(), [
-            '04/15/2023 (day 15): 25.00 %s' % self.currency.symbol,
-            '05/15/2023 (day 45): 30.00 %s' % self.currency.symbol,
-        ] if self.currency.position == 'after' else [
-            '04/15/2023 (day 15): %s 25.00' % self.currency.symbol,
-            '05/15/2023 (day 45): %s 30.00' % self.currency.symbol,
-        ])
-        # only the remaining stages
+            '04/15/2023 (day 15): %s' % self.money('25.00'),
+            '05/15/2023 (day 45): %s' % self.money('30.00'),
+            'After 05/15/2023: interest keeps accruing at 36.50 %% a year '
+            'on %s, %s a day, until paid.' % (
+                self.money('1,000.00'), self.money('1.00'))])
+        # only the remaining stages, then the interest that goes on
         preview = self.as_of(invoice, '2023-04-20').late_fee_preview
-        self.assertEqual(len(preview.splitlines()), 1)
-        self.assertFalse(self.as_of(invoice, '2023-05-15').late_fee_preview)
+        self.assertEqual(len(preview.splitlines()), 2)
+        # the stages used up, the interest still accrues: the timeline says
+        # so instead of going blank (charged on 04-15 and 05-15)
+        invoice._charge_late_fee('2023-04-15')
+        invoice._charge_late_fee('2023-05-15')
+        self.assertEqual(
+            self.as_of(invoice, '2023-05-20').late_fee_preview.splitlines(), [
+                'Not charged yet: %s accrued as of 05/20/2023'
+                % self.money('5.00'),
+                'After 05/20/2023: interest keeps accruing at 36.50 %% a '
+                'year on %s, %s a day, until paid.' % (
+                    self.money('1,000.00'), self.money('1.00'))])
+        # paid: nothing left
+        self.pay(invoice, 1000.0, '2023-05-25')
+        self.assertFalse(self.as_of(invoice, '2023-05-26').late_fee_preview)
+
+    def test_preview_cap_hold_and_minimum(self):
+        # 40.00 + 30 days at 12 % on 1000.00 = 49.86 on day 30, the 0.14
+        # left under the cap of 50.00 is below the minimum per charge
+        policy = self.create_policy(
+            fee_fixed=40.0, interest_rate=12.0, fee_max=50.0, charge_min=5.0,
+            stages=[(30, True), (60, True)])
+        invoice = self.create_invoice(1000.0, policy=policy)
+        self.assertEqual(
+            self.as_of(invoice, '2023-04-01').late_fee_preview.splitlines(), [
+                '04/30/2023 (day 30): %s' % self.money('49.86'),
+                '05/30/2023 (day 60): nothing, %s is below the minimum per '
+                'charge of %s and waits for a later charge' % (
+                    self.money('0.14'), self.money('5.00')),
+                'The cap of %s per invoice is reached: nothing more will be '
+                'charged.' % self.money('50.00')])
+        invoice.sudo(self.clerk).action_payment_hold(
+            'Disputed', date='2023-04-10')
+        self.assertEqual(
+            self.as_of(invoice, '2023-04-12').late_fee_preview.splitlines()[
+                -1], 'On payment hold: no interest accrues and nothing is '
+                     'charged until the hold is released.')
+
+    def test_minimum_per_charge(self):
+        # 36.5 % a year on 1000.00 = 1.00 a day, minimum per charge 5.00
+        policy = self.create_policy(interest_rate=36.5, charge_min=5.0)
+        invoice = self.create_invoice(1000.0, policy=policy)
+        self.assertEqual(json.loads(invoice.late_payment_terms)['charge_min'],
+                         '5.0')
+        # day 3: 3.00 accrued, below the minimum: nothing charged, it waits
+        waiting = self.as_of(invoice, '2023-04-03')
+        self.assertEqual((waiting.late_payment_state,
+                          waiting.late_fee_accrued), ('late', 0.0))
+        self.assertFalse(invoice._charge_late_fee('2023-04-03'))
+        with self.assertRaisesRegex(UserError, 'No late fee is due'):
+            invoice.action_charge_late_fee(as_of='2023-04-03')
+        self.assertFalse(invoice.late_fee_invoice_ids)
+        # day 6: 04-01..04-06 = 6.00, all of it in one invoice
+        fee_invoice = self.charge(invoice, '2023-04-06')
+        self.assertEqual(fee_invoice.amount_total, 6.0)
+        self.assertEqual(invoice.late_fee_charge_ids.period_start,
+                         '2023-04-01')
+        # the minimum is frozen: raising it later changes nothing here
+        policy.charge_min = 50.0
+        self.assertEqual(self.charge(invoice, '2023-04-11').amount_total,
+                         5.0)
+
+    def test_terms_frozen_before_the_minimum_per_charge(self):
+        # an invoice validated before charge_min existed: no minimum
+        policy = self.create_policy(interest_rate=36.5, charge_min=5.0)
+        invoice = self.create_invoice(1000.0, policy=policy)
+        terms = json.loads(invoice.late_payment_terms)
+        del terms['charge_min']
+        invoice.write({'late_payment_terms': json.dumps(terms)})
+        self.assertEqual(invoice._late_payment_terms_at('2023-04-02')
+                         .charge_min, 0)
+        self.assertEqual(self.charge(invoice, '2023-04-02').amount_total,
+                         2.0)
 
 
 class TestLatePaymentAssignment(LatePaymentCase):
@@ -366,84 +515,6 @@ class TestLatePaymentAssignment(LatePaymentCase):
             ('partner_id', '=', self.customer.id)]))
 
 
-class TestLatePaymentConstraints(LatePaymentCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super(TestLatePaymentConstraints, cls).setUpClass()
-        cls.policy = cls.create_policy(grace_days=10, stages=[(15, True)])
-
-    def assertRejected(self, message, values, record=None):
-        """Writing ``values`` (or creating a policy with them) raises
-        ``message`` and leaves the database as it was."""
-        Policy = self.env['late.payment.policy']
-        count = Policy.search_count([])
-        before = record.read(list(values))[0] if record else None
-        with self.assertRaisesRegex(ValidationError, message), \
-                self.cr.savepoint():
-            if record:
-                record.write(values)
-            else:
-                self.create_policy('Rejected', **values)
-        self.assertEqual(Policy.search_count([]), count)
-        if record:
-            record.invalidate_cache()
-            self.assertEqual(record.read(list(values))[0], before)
-
-    def test_policy_ranges(self):
-        self.assertRejected('grace period .* cannot be negative',
-                            {'grace_days': -1})
-        self.assertRejected('cannot be negative', {'fee_fixed': -0.01},
-                            self.policy)
-        self.assertRejected('cannot be negative', {'fee_min': -1.0},
-                            self.policy)
-        self.assertRejected('cannot be negative', {'fee_max': -1.0})
-        self.assertRejected('cannot be negative', {'interest_rate': -1.0},
-                            self.policy)
-        self.assertRejected('between 0 and 100', {'fee_percent': 100.5},
-                            self.policy)
-        self.assertRejected('between 0 and 100', {'fee_percent': -1.0})
-        self.assertEqual(self.create_policy('Full', fee_percent=100.0)
-                         .fee_percent, 100.0)
-
-    def test_fee_stage_after_grace(self):
-        self.assertRejected('must lie after the grace period',
-                            {'grace_days': 15}, self.policy)
-        self.assertRejected('must lie after the grace period', {
-            'stage_ids': [(0, 0, {'name': 'Too early', 'day_offset': 10,
-                                  'charge_fee': True})]}, self.policy)
-        # a stage without fee may lie anywhere, before the due date too
-        self.policy.write({'stage_ids': [(0, 0, {
-            'name': 'Friendly', 'day_offset': -3})]})
-
-    def test_template_on_invoices(self):
-        template = self.env['mail.template'].create({
-            'name': 'CIF partner template',
-            'model_id': self.env.ref('base.model_res_partner').id})
-        self.assertRejected('must be on invoices', {'stage_ids': [(0, 0, {
-            'name': 'Mail', 'day_offset': 20, 'send_email': True,
-            'mail_template_id': template.id})]}, self.policy)
-        self.assertRejected('choose its template', {'stage_ids': [(0, 0, {
-            'name': 'Mail', 'day_offset': 20, 'send_email': True})]},
-            self.policy)
-
-    def test_interest_start_selection(self):
-        with self.assertRaises(ValueError), self.cr.savepoint():
-            self.create_policy('Bad start', interest_start='invoice')
-
-    def test_unique_offset(self):
-        stages = self.policy.stage_ids
-        with self.assertRaises(IntegrityError), \
-                mute_logger('odoo.sql_db'), self.cr.savepoint():
-            self.env['late.payment.policy.stage'].create({
-                'policy_id': self.policy.id, 'name': 'Twice',
-                'day_offset': 15})
-        self.policy.invalidate_cache()
-        self.assertEqual(self.policy.stage_ids, stages)
-        # the same offset in another policy is fine
-        self.create_policy('Other', stages=[(15, True)])
-
-
 class TestLatePaymentQueries(LatePaymentCase):
 
     def _count(self, invoices):
@@ -492,7 +563,7 @@ class TestLatePaymentAccess(LatePaymentCase):
         invoice = self.create_invoice(100.0, policy=policy)
         with self.assertRaises(AccessError):
             invoice.sudo(self.billing_user).action_payment_hold(
-                'No', '2023-04-01')
+                'No', date='2023-04-01')
         # the policy's note is printed on the invoice
         html = self.env.ref('account.account_invoices').render_qweb_html(
             invoice.ids)[0]
