@@ -145,7 +145,10 @@ class TestInvoicePdf(LatePaymentCase):
         fee = invoice._charge_late_fee('2023-04-11')
         self.assertEqual(fee.amount_total, 40.0)
         text = self.render_pdf(invoice, as_of='2023-04-20')
-        day = lambda value: format_date(self.env, value)
+
+        def day(value):
+            return format_date(self.env, value)
+
         self.assertIn('Your PO Reference: PO-7781', text)
         self.assertIn('PO Date: %s' % day('2023-02-20'), text)
         # delivered on 1 March in Brussels (the company's time zone)
@@ -278,9 +281,13 @@ class TestPortalLatePayment(LatePaymentCase):
         invoice.action_invoice_open()
         self.pay(invoice, 2490.0, '2023-04-05')
         fee = invoice._charge_late_fee('2023-04-11')
-        money = lambda amount: formatLang(self.env, amount,
-                                          currency_obj=self.currency)
-        day = lambda value: format_date(self.env, value)
+
+        def money(amount):
+            return formatLang(self.env, amount, currency_obj=self.currency)
+
+        def day(value):
+            return format_date(self.env, value)
+
         for user, token in ((self.portal_user, False), (None, True)):
             response = self.visit(self.invoice_url(invoice, token=token),
                                   user=user)
