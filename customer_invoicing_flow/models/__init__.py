@@ -7,6 +7,7 @@ from . import late_fee_charge
 from . import account_invoice
 from . import account_invoice_reminder_mail
 from . import payment_reminder_log
+from . import payment_reminder_resend
 from . import mail_message
 from . import sale_order
 from . import stock_picking

@@ -14,6 +14,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from .. import late_fees
 from .. import lifecycle
+from ..button_api import clean_context, web_button
 from .late_payment_policy import FROZEN_AMOUNTS
 from .payment_reminder_log import _is_concurrency_error
 
@@ -482,14 +483,19 @@ class AccountInvoice(models.Model):
         return super(AccountInvoice, self).invoice_validate()
 
     @api.multi
-    def action_charge_late_fee(self, as_of=None):
-        """Charge the late fee due now in a separate invoice (button)."""
+    @web_button
+    def action_charge_late_fee(self, *, as_of=None):
+        """Charge the late fee due on ``as_of`` (ISO date or date, default
+        today) in a separate invoice and open it (the form's button).
+
+        Python API: ``action_charge_late_fee(as_of=...)``, keyword only:
+        the web client passes its context as the first positional
+        argument (see :func:`..button_api.web_button`)."""
         self.ensure_one()
         self._check_collections_user()
-        as_of = as_of or fields.Date.context_today(self)
-        if not isinstance(as_of, str):
-            as_of = fields.Date.to_string(as_of)
-        fee_invoice = self._charge_late_fee(as_of)
+        invoice = self._without_action_defaults()
+        as_of = invoice._button_date(as_of)
+        fee_invoice = invoice._charge_late_fee(as_of)
         if not fee_invoice:
             raise UserError(
                 _("No late fee is due on invoice %(invoice)s as of "
@@ -501,17 +507,32 @@ class AccountInvoice(models.Model):
             'res_id': fee_invoice.id,
             'view_mode': 'form',
             'views': [(self.env.ref('account.invoice_form').id, 'form')],
+            'context': {'type': 'out_invoice'},
         }
 
     @api.multi
-    def action_payment_hold(self, reason, date=None):
-        """Put the invoices on payment hold from ``date`` (default today)."""
+    @web_button
+    def action_payment_hold(self, reason, *, date=None):
+        """Put the open invoices on payment hold from ``date`` (default
+        today): ``date`` is the first day on hold.
+
+        Python API: ``action_payment_hold(reason, date=...)``."""
         self._check_collections_user()
-        date = date or fields.Date.context_today(self)
-        for invoice in self:
+        invoices = self._without_action_defaults()
+        date = invoices._button_date(date)
+        reason = (reason or '').strip()
+        if not reason:
+            raise UserError(_("Give the reason of the payment hold."))
+        for invoice in invoices:
             if invoice.payment_hold:
                 raise UserError(_("Invoice %s is already on payment hold.")
                                 % invoice.number)
+            if invoice.type != 'out_invoice' or invoice.state != 'open':
+                raise UserError(_(
+                    "Invoice %s: only an open customer invoice can be put "
+                    "on payment hold.") % (invoice.number
+                                           or invoice.display_name))
+        for invoice in invoices:
             self.env['late.payment.hold'].create({
                 'invoice_id': invoice.id, 'date_start': date,
                 'reason': reason})
@@ -523,28 +544,46 @@ class AccountInvoice(models.Model):
         return True
 
     @api.multi
-    def action_payment_release(self, date=None, reason=None):
-        """Release the hold; ``date`` (default today) is the last held day."""
+    @web_button
+    def action_payment_release(self, *, date=None, reason=None):
+        """Release the payment hold on ``date`` (default today): the
+        invoice is no longer on hold from that day on, so it accrues
+        interest and is reminded again from ``date``; the hold period ends
+        the day before (its ``date_end`` is the last day on hold). A hold
+        released the day it started holds no day.
+
+        Python API: ``action_payment_release(date=..., reason=...)``."""
         self._check_collections_user()
-        date = date or fields.Date.context_today(self)
+        invoices = self._without_action_defaults()
+        date = invoices._button_date(date)
+        last_day = fields.Date.to_string(
+            fields.Date.from_string(date) - timedelta(days=1))
         holds = self.env['late.payment.hold'].search([
-            ('invoice_id', 'in', self.ids), ('date_end', '=', False)])
-        holds.write({'date_end': date, 'release_user_id': self.env.uid,
+            ('invoice_id', 'in', invoices.ids), ('date_end', '=', False)])
+        for hold in holds:
+            if hold.date_start > date:
+                raise UserError(_(
+                    "The payment hold of invoice %(invoice)s starts on "
+                    "%(start)s: it cannot be released before, on "
+                    "%(date)s.") % {
+                        'invoice': hold.invoice_id.number,
+                        'start': format_date(self.env, hold.date_start),
+                        'date': format_date(self.env, date)})
+        holds.write({'date_end': last_day, 'release_date': date,
+                     'release_user_id': self.env.uid,
                      'release_reason': reason})
-        for invoice in self.filtered('payment_hold'):
+        for invoice in invoices.filtered('payment_hold'):
             hold_reason = invoice.payment_hold_reason
             invoice.write({'payment_hold': False,
                            'payment_hold_reason': False})
+            values = {'date': format_date(self.env, date),
+                      'release': reason, 'reason': hold_reason}
             if reason:
-                body = _("Payment hold released after %(date)s: %(release)s "
-                         "(hold reason was: %(reason)s)") % {
-                             'date': format_date(self.env, date),
-                             'release': reason, 'reason': hold_reason}
+                body = _("Payment hold released on %(date)s: %(release)s "
+                         "(hold reason was: %(reason)s)") % values
             else:
-                body = _("Payment hold released after %(date)s (reason "
-                         "was: %(reason)s)") % {
-                             'date': format_date(self.env, date),
-                             'reason': hold_reason}
+                body = _("Payment hold released on %(date)s (reason "
+                         "was: %(reason)s)") % values
             invoice.message_post(body=body)
         return True
 
@@ -559,54 +598,26 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_send_reminder_now(self):
-        """Fire the invoice's next reminder stage today, whatever its day
-        offset (the button); logged like the scheduled run's."""
+        """Show what the reminder due now would do and ask to confirm (the
+        form's button): see ``payment.reminder.send.wizard``."""
         self.ensure_one()
         return self.action_send_reminder_now_multi()
 
     @api.multi
     def action_send_reminder_now_multi(self):
-        """Fire each invoice's next reminder stage today (list action): one
-        email per customer and stage. Invoices that cannot be reminded are
-        refused with the reason, before anything is sent."""
+        """The same for the selected invoices (list action): one email per
+        customer and stage. Invoices that cannot be reminded are listed
+        with the reason; when none can, the reasons are the answer."""
         self._check_collections_user()
-        refused = []
-        by_stage = {}
-        for invoice in self:
-            reason = invoice._reminder_refusal()
-            if reason:
-                refused.append(reason)
-                continue
-            done = invoice.reminder_log_ids.filtered(
-                lambda log: log.state != 'error').mapped('stage_id')
-            stages = (invoice.sudo().late_payment_policy_id.stage_ids - done
-                      ).sorted(lambda stage: (stage.day_offset, stage.id))
-            if not stages:
-                refused.append(_("Every reminder stage of invoice %s was "
-                                 "already processed.") % invoice.number)
-                continue
-            by_stage.setdefault(stages[0], self.browse())
-            by_stage[stages[0]] |= invoice
-        if refused:
-            raise UserError('\n'.join(refused))
-        as_of = fields.Date.context_today(self)
-        Log = self.env['payment.reminder.log'].sudo()
-        self._ensure_report_assets()
-        logs = Log.browse()
-        for stage, invoices in by_stage.items():
-            logs |= Log._process_batch(invoices.ids, as_of,
-                                       forced_stage=stage)
-        errors = logs.filtered(lambda log: log.state == 'error')
-        if errors:
-            raise UserError(_("The reminder could not be sent: %s") % (
-                errors[0].error.strip().splitlines()[-1]))
-        return True
+        return self.env['payment.reminder.send.wizard']._open_for(
+            self._without_action_defaults())
 
     @api.multi
     def _reminder_refusal(self):
         """Why this invoice cannot be reminded now, or False."""
         self.ensure_one()
-        if self.state != 'open' or not self.late_payment_policy_id:
+        if self.type != 'out_invoice' or self.state != 'open' \
+                or not self.late_payment_policy_id:
             return _("Invoice %s: only an open invoice with a late-payment "
                      "policy can be reminded.") % (
                          self.number or self.display_name)
@@ -623,18 +634,81 @@ class AccountInvoice(models.Model):
     @api.multi
     def action_charge_late_fee_multi(self):
         """Charge the late fees due today on the selected invoices (list
-        action); invoices with nothing due are left alone."""
+        action) and say what was done: the fees charged with their total,
+        the invoices left alone and why."""
         self._check_collections_user()
-        as_of = fields.Date.context_today(self)
+        invoices = self._without_action_defaults()
+        as_of = invoices._late_payment_as_of()
         charged = self.browse()
-        for invoice in self:
-            charged |= invoice._charge_late_fee(as_of) or self.browse()
-        if not charged:
-            raise UserError(_("No late fee is due on the selected invoices "
-                              "as of %s.") % format_date(self.env, as_of))
-        action = self.env.ref('account.action_invoice_tree1').read()[0]
-        action['domain'] = [('id', 'in', charged.ids)]
-        return action
+        skipped = []
+        for invoice in invoices:
+            if invoice.type != 'out_invoice' or invoice.state != 'open' \
+                    or not invoice.late_payment_terms:
+                skipped.append(_(
+                    "%s: not an open customer invoice under a late-payment "
+                    "policy") % (invoice.number or invoice.display_name))
+                continue
+            if invoice.payment_hold:
+                skipped.append(_("%s: on payment hold") % invoice.number)
+                continue
+            fee_invoice = invoice._charge_late_fee(as_of)
+            if fee_invoice:
+                charged |= fee_invoice
+            else:
+                skipped.append(_("%(invoice)s: no late fee due as of "
+                                 "%(date)s") % {
+                                     'invoice': invoice.number,
+                                     'date': format_date(self.env, as_of)})
+        lines = []
+        if charged:
+            lines.append(_("%(count)d late fee(s) charged, %(total)s in "
+                           "all:") % {
+                               'count': len(charged),
+                               'total': self._amounts_text(charged)})
+            lines.extend(
+                "- %s: %s (%s)" % (
+                    fee.late_fee_origin_id.number, formatLang(
+                        self.env, fee.amount_total,
+                        currency_obj=fee.currency_id),
+                    fee.number or _('draft'))
+                for fee in charged)
+        else:
+            lines.append(_("No late fee charged."))
+        if skipped:
+            lines.append(_("%d invoice(s) left alone:") % len(skipped))
+            lines.extend('- %s' % reason for reason in skipped)
+        return self.env['collections.result.wizard']._show(
+            _("Charge Late Fees Due"), lines, charged)
+
+    @api.model
+    def _amounts_text(self, invoices):
+        """The total of ``invoices`` per currency, e.g. "$ 80.00"."""
+        totals = {}
+        for invoice in invoices:
+            totals.setdefault(invoice.currency_id, 0.0)
+            totals[invoice.currency_id] += invoice.amount_total
+        return ', '.join(formatLang(self.env, amount, currency_obj=currency)
+                         for currency, amount in totals.items())
+
+    @api.multi
+    def _without_action_defaults(self):
+        """These records without the ``default_*`` keys of the action that
+        opened them (see :func:`..button_api.clean_context`)."""
+        return self.with_context(clean_context(self.env.context))
+
+    @api.model
+    def _button_date(self, value):
+        """``value`` (ISO string or date) as an ISO date, or a clear error.
+        Default: the day the form shows the late-payment status for (the
+        context's ``late_payment_as_of``, else today)."""
+        if not value:
+            return self._late_payment_as_of()
+        try:
+            if isinstance(value, str):
+                value = fields.Date.from_string(value)
+            return fields.Date.to_string(value)
+        except (TypeError, ValueError, AttributeError):
+            raise UserError(_("Not a date: %r") % (value,))
 
     @api.model
     def _cron_process_late_payments(self, as_of=None, batch_size=100,
@@ -882,6 +956,8 @@ class AccountInvoice(models.Model):
         for hold in self.env['late.payment.hold'].sudo().search_read(
                 [('invoice_id', 'in', invoices.ids)],
                 ['invoice_id', 'date_start', 'date_end']):
+            if hold['date_end'] and hold['date_end'] < hold['date_start']:
+                continue  # released the day it started: no day on hold
             holds[hold['invoice_id'][0]].append(
                 (hold['date_start'], hold['date_end'] or None))
         charges = {invoice.id: [] for invoice in invoices}

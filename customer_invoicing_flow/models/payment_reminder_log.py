@@ -14,6 +14,7 @@ from odoo.tools import float_compare
 from odoo.tools.misc import format_date, formatLang
 
 from .. import reminders
+from ..button_api import clean_context
 
 _logger = logging.getLogger(__name__)
 
@@ -106,6 +107,10 @@ class PaymentReminderLog(models.Model):
         help="What remained to pay on the invoice when the stage fired.")
     note = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
+    resend_ids = fields.One2many(
+        'payment.reminder.resend', 'log_id', string='Sent Again',
+        readonly=True,
+        help="The times the email was sent again by hand.")
 
     _sql_constraints = [
         ('invoice_stage_unique', 'UNIQUE (invoice_id, stage_id)',
@@ -182,7 +187,7 @@ class PaymentReminderLog(models.Model):
                 for partner_id, company_id, amount in self.env.cr.fetchall()}
 
     @api.model
-    def _plan(self, invoices, as_of, logged, forced_stage=None):
+    def _plan(self, invoices, as_of, logged):
         """Decide, per invoice, which stage fires and which are skipped
         (:func:`reminders.plan`).
 
@@ -200,8 +205,7 @@ class PaymentReminderLog(models.Model):
             stages = invoice.late_payment_policy_id.stage_ids
             result = reminders.plan(
                 due, [(stage.id, stage.day_offset) for stage in stages],
-                logged.get(invoice.id, set()), as_of_date,
-                forced=forced_stage.id if forced_stage else None)
+                logged.get(invoice.id, set()), as_of_date)
             if not result:
                 continue
             due_stages = Stage.browse(result.due)
@@ -217,37 +221,71 @@ class PaymentReminderLog(models.Model):
         return plans
 
     @api.model
-    def _process_batch(self, invoice_ids, as_of, forced_stage=None):
-        """Process the claimed invoices of one batch. Never raises for one
-        bad invoice: its error is logged on it and the others go on.
-        Returns the logs written."""
-        claimed = self._claim(invoice_ids)
-        if not claimed:
-            return self.browse()
-        invoices = self.env['account.invoice'].browse(claimed)
-        # one read of the claimed invoices' logs: the stages done, and the
-        # failed ones to retry (rewritten in place, the key stays unique)
+    def _logged_stages(self, invoice_ids):
+        """One read of the invoices' logs: ({invoice id: stage ids done,
+        skipped or suppressed}, {(invoice id, stage id): failed log to
+        retry, rewritten in place so the key stays unique})."""
         logged, retry = {}, {}
-        for log in self.search([('invoice_id', 'in', claimed)]):
+        for log in self.search([('invoice_id', 'in', list(invoice_ids))]):
             if log.state == 'error':
                 retry[(log.invoice_id.id, log.stage_id.id)] = log
             else:
                 logged.setdefault(log.invoice_id.id, set()).add(
                     log.stage_id.id)
-        plans = self._plan(invoices, as_of, logged, forced_stage)
+        return logged, retry
+
+    @api.model
+    def _stage_groups(self, invoices, as_of, logged):
+        """What a run on ``as_of`` decides for ``invoices``, doing nothing:
+        a list of (group, suppress), a group being the plans (see
+        :meth:`_plan`) of one customer, company and stage, i.e. one email;
+        ``suppress`` when the customer's unapplied payments or credit notes
+        cover the group (no email, an activity to reconcile instead). The
+        run and the Send Reminder Now confirmation both read this."""
+        plans = self._plan(invoices, as_of, logged)
         if not plans:
-            return self.browse()
+            return []
         credit = self._unapplied_credit(
             invoices.mapped('commercial_partner_id'))
-        # one email per customer, stage and day
         groups = {}
         for plan in plans:
             invoice = plan['invoice']
             key = (invoice.commercial_partner_id.id, invoice.company_id.id,
                    plan['fire'].id)
             groups.setdefault(key, []).append(plan)
-        logs = self.browse()
+        result = []
         for (partner_id, company_id, _stage_id), group in groups.items():
+            residual = sum(plan['invoice'].residual_company_signed
+                           for plan in group)
+            suppress = float_compare(
+                credit.get((partner_id, company_id), 0.0), residual,
+                precision_rounding=group[0]['invoice'].company_id
+                .currency_id.rounding) >= 0 and residual > 0
+            result.append((group, suppress))
+        return result
+
+    @api.model
+    def _process_batch(self, invoice_ids, as_of):
+        """Process the claimed invoices of one batch. Never raises for one
+        bad invoice: its error is logged on it and the others go on.
+        Returns the logs written."""
+        context = clean_context(self.env.context)
+        if context != self.env.context:
+            # the records created here (logs, fee invoices, mails,
+            # attachments, activities) take no default of the action a
+            # button came from
+            return self.with_context(context)._process_batch(
+                invoice_ids, as_of)
+        claimed = self._claim(invoice_ids)
+        if not claimed:
+            return self.browse()
+        invoices = self.env['account.invoice'].browse(claimed)
+        logged, retry = self._logged_stages(claimed)
+        groups = self._stage_groups(invoices, as_of, logged)
+        if not groups:
+            return self.browse()
+        logs = self.browse()
+        for group, suppress in groups:
             # the group's invoices in a prefetch set of their own: the
             # writes and messages of each group clear the cache, and a
             # batch-wide set would re-read the whole batch every group
@@ -255,12 +293,6 @@ class PaymentReminderLog(models.Model):
                 [plan['invoice'].id for plan in group])
             for plan, invoice in zip(group, own):
                 plan['invoice'] = invoice
-            residual = sum(plan['invoice'].residual_company_signed
-                           for plan in group)
-            suppress = not forced_stage and float_compare(
-                credit.get((partner_id, company_id), 0.0), residual,
-                precision_rounding=group[0]['invoice'].company_id
-                .currency_id.rounding) >= 0 and residual > 0
             try:
                 with self.env.cr.savepoint():
                     logs |= self._process_group(group, as_of, retry, suppress)
@@ -412,9 +444,15 @@ class PaymentReminderLog(models.Model):
         return mail
 
     @api.model
-    def _schedule_activity(self, invoice, stage, as_of):
-        user = stage.activity_user_id or invoice.user_id \
+    def _activity_user(self, invoice, stage):
+        """Who gets the stage's activity: the stage's responsible, else the
+        salesperson, else the company's collections user."""
+        return stage.activity_user_id or invoice.user_id \
             or invoice.company_id.collections_user_id or self.env.user
+
+    @api.model
+    def _schedule_activity(self, invoice, stage, as_of):
+        user = self._activity_user(invoice, stage)
         return self.env['mail.activity'].create({
             'res_model_id': self.env.ref('account.model_account_invoice').id,
             'res_id': invoice.id,

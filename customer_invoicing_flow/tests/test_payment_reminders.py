@@ -300,14 +300,15 @@ class TestReminderConditions(ReminderCase):
 
     def test_payment_hold_and_opt_out(self):
         held = self.invoice_for('CIF Golf')
-        held.action_payment_hold('Disputed delivery', '2023-03-20')
+        held.action_payment_hold('Disputed delivery', date='2023-03-20')
         opted = self.invoice_for('CIF Hotel')
         opted.partner_id.no_payment_reminders = True
         self.run_day('2023-04-01')
         self.assertFalse(self.mails(held | opted))
         self.assertFalse(self.logs(held | opted))
         # released: the run catches up with the reminder due meanwhile
-        held.action_payment_release('2023-04-04', 'Dispute settled')
+        held.action_payment_release(date='2023-04-04',
+                                    reason='Dispute settled')
         self.run_day('2023-04-05')
         self.assertEqual(len(self.mails(held)), 1)
         self.assertEqual(
@@ -379,24 +380,38 @@ class TestReminderConditions(ReminderCase):
         self.run_day('2023-05-21')
         self.assertFalse(customer.credit_hold)
 
+    def send_now(self, invoice, as_of):
+        """Send Reminder Now on ``as_of`` and confirm (the web client's
+        path is tested in test_web_client_buttons)."""
+        action = invoice.sudo(self.clerk).with_context(
+            late_payment_as_of=as_of).action_send_reminder_now()
+        wizard = self.env[action['res_model']].sudo(self.clerk).browse(
+            action['res_id'])
+        return wizard, wizard.action_confirm()
+
     def test_send_reminder_now(self):
+        """The button sends the stage due on the day, as the run would, and
+        only once: nothing is due again the same day, and the run does not
+        repeat it."""
         invoice = self.invoice_for('CIF Lima')
         with self.assertRaises(AccessError):
             invoice.sudo(self.salesperson).action_send_reminder_now()
-        clerk_invoice = invoice.sudo(self.clerk)
-        clerk_invoice.action_send_reminder_now()
-        logs = self.logs(invoice)
-        self.assertEqual(logs.stage_id, self.stages[-3])
+        self.send_now(invoice, '2023-03-28')
+        self.assertEqual(self.logs(invoice).stage_id, self.stages[-3])
         self.assertEqual(len(self.mails(invoice)), 1)
-        clerk_invoice.action_send_reminder_now()
+        action = invoice.sudo(self.clerk).with_context(
+            late_payment_as_of='2023-03-28').action_send_reminder_now()
+        wizard = self.env[action['res_model']].browse(action['res_id'])
+        self.assertFalse(wizard.due_available)
+        self.send_now(invoice, '2023-04-01')
         self.assertEqual(self.logs(invoice).mapped('stage_id.day_offset'),
                          [-3, 1])
         # the scheduled run does not repeat them
         self.run_day('2023-04-01')
         self.assertEqual(len(self.mails(invoice)), 2)
-        invoice.action_payment_hold('Disputed', '2023-04-02')
+        invoice.action_payment_hold('Disputed', date='2023-04-02')
         with self.assertRaisesRegex(UserError, 'on payment hold'):
-            clerk_invoice.action_send_reminder_now()
+            invoice.sudo(self.clerk).action_send_reminder_now()
 
 
 class TestReminderFaults(ReminderCase):
@@ -522,11 +537,10 @@ class TestCollectionsButtons(ReminderCase):
         as_clerk = invoice.sudo(self.clerk)
         as_sales = invoice.sudo(self.salesperson)
         Wizard = self.env['late.payment.hold.wizard']
-        # charge the late fee due (the button uses today: the invoice of
-        # 2023 is long past its grace period)
+        # charge the late fee due
         with self.assertRaises(AccessError):
-            as_sales.action_charge_late_fee()
-        as_clerk.action_charge_late_fee()
+            as_sales.action_charge_late_fee(as_of='2023-04-11')
+        as_clerk.action_charge_late_fee(as_of='2023-04-11')
         self.assertEqual(invoice.late_fee_invoice_ids.amount_total, 40.0)
         # payment hold and release, through the wizard, with reasons
         context = {'active_model': 'account.invoice',
@@ -549,13 +563,18 @@ class TestCollectionsButtons(ReminderCase):
             'date': '2023-04-09'}).action_confirm()
         self.assertFalse(invoice.payment_hold)
         hold = invoice.payment_hold_ids
-        self.assertEqual((hold.date_start, hold.date_end, hold.reason,
-                          hold.release_reason),
-                         ('2023-04-02', '2023-04-09', 'Disputed', 'Settled'))
+        # released on 04-09: the 8th is the last day on hold
+        self.assertEqual((hold.date_start, hold.date_end, hold.release_date,
+                          hold.reason, hold.release_reason),
+                         ('2023-04-02', '2023-04-08', '2023-04-09',
+                          'Disputed', 'Settled'))
         # the list actions
         with self.assertRaises(AccessError):
             as_sales.action_send_reminder_now_multi()
         with self.assertRaises(AccessError):
             as_sales.action_charge_late_fee_multi()
-        as_clerk.action_send_reminder_now_multi()
+        action = as_clerk.with_context(
+            late_payment_as_of='2023-04-01').action_send_reminder_now_multi()
+        self.env[action['res_model']].sudo(self.clerk).browse(
+            action['res_id']).action_confirm()
         self.assertEqual(len(self.mails(invoice)), 1)

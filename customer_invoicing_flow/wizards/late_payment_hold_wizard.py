@@ -1,6 +1,9 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
+
+from ..button_api import clean_context
 
 
 class LatePaymentHoldWizard(models.TransientModel):
@@ -14,9 +17,12 @@ class LatePaymentHoldWizard(models.TransientModel):
     release = fields.Boolean(
         help="Release the hold instead of putting the invoices on hold.")
     date = fields.Date(
-        required=True, default=fields.Date.context_today,
+        required=True,
+        default=lambda self: self.env['account.invoice']
+        ._late_payment_as_of(),
         help="Putting on hold: the first day on hold, no interest accrues "
-             "from this day on. Releasing: the last day on hold.")
+             "from this day on. Releasing: the first day no longer on "
+             "hold.")
     reason = fields.Char(required=True)
 
     @api.model
@@ -27,9 +33,41 @@ class LatePaymentHoldWizard(models.TransientModel):
 
     @api.multi
     def action_confirm(self):
+        """Hold or release. Several invoices (the list action): those
+        already on hold or not open are left alone, and the answer says
+        what was done."""
         self.ensure_one()
+        self.env['account.invoice']._check_collections_user()
+        invoices = self.invoice_ids.with_context(
+            clean_context(self.env.context))
         if self.release:
-            self.invoice_ids.action_payment_release(self.date, self.reason)
-        else:
-            self.invoice_ids.action_payment_hold(self.reason, self.date)
-        return {'type': 'ir.actions.act_window_close'}
+            invoices.action_payment_release(date=self.date,
+                                            reason=self.reason)
+            return {'type': 'ir.actions.act_window_close'}
+        if len(invoices) == 1:
+            invoices.action_payment_hold(self.reason, date=self.date)
+            return {'type': 'ir.actions.act_window_close'}
+        skipped = []
+        to_hold = invoices.browse()
+        for invoice in invoices:
+            if invoice.payment_hold:
+                skipped.append(_("%s: already on payment hold")
+                               % invoice.number)
+            elif invoice.type != 'out_invoice' or invoice.state != 'open':
+                skipped.append(_("%s: not an open customer invoice") % (
+                    invoice.number or invoice.display_name))
+            else:
+                to_hold |= invoice
+        if to_hold:
+            to_hold.action_payment_hold(self.reason, date=self.date)
+        lines = [_("%(count)d invoice(s) put on payment hold from %(date)s: "
+                   "%(invoices)s.") % {
+                       'count': len(to_hold),
+                       'date': format_date(self.env, self.date),
+                       'invoices': ', '.join(to_hold.mapped('number'))
+                       or '-'}]
+        if skipped:
+            lines.append(_("%d invoice(s) left alone:") % len(skipped))
+            lines.extend('- %s' % reason for reason in skipped)
+        return self.env['collections.result.wizard']._show(
+            _("Put on Payment Hold"), lines)
