@@ -33,7 +33,7 @@ class CollectionsDashboard(models.TransientModel):
     period = fields.Selection(
         [(key, label) for key, label in kpis.PERIOD_PRESETS]
         + [('custom', 'Custom')],
-        string='Period', required=True, default='this_month',
+        required=True, default='this_month',
         help="Sets the dates; changing a date makes the period custom.")
     date_from = fields.Date(
         string='From', required=True,
@@ -421,8 +421,8 @@ class CollectionsDashboard(models.TransientModel):
         total = self._money(values['aging_total'])
         return charts.bar_chart(
             'o_cif_aging_chart',
-            _("Aging at %s (total open %s)") % (
-                self._date_text(self.date_to), total),
+            _("Aging at %(date)s (total open %(total)s)") % {
+                'date': self._date_text(self.date_to), 'total': total},
             bars, y_label=self.company_id.currency_id.name,
             x_label=_("Days past due"),
             tick_format=self._tick_text,
