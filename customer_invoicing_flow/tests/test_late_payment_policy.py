@@ -515,6 +515,48 @@ class TestLatePaymentAssignment(LatePaymentCase):
             ('partner_id', '=', self.customer.id)]))
 
 
+class TestLatePaymentPolicyDisplay(LatePaymentCase):
+
+    def test_company_default_and_cap(self):
+        Policy = self.env['late.payment.policy']
+        standard = self.create_policy('CIF Standard')
+        capped = self.create_policy('CIF Capped', fee_max=250.0)
+        self.company.late_payment_policy_id = standard
+        self.assertEqual((standard.is_company_default,
+                          capped.is_company_default), (True, False))
+        mine = [('id', 'in', (standard | capped).ids)]
+        self.assertEqual(Policy.search(
+            mine + [('is_company_default', '=', True)]), standard)
+        self.assertEqual(Policy.search(
+            mine + [('is_company_default', '!=', True)]), capped)
+        self.company.late_payment_policy_id = capped
+        standard.invalidate_cache()
+        self.assertEqual((standard.is_company_default,
+                          capped.is_company_default), (False, True))
+        # the list shows "No cap" rather than 0.00
+        symbol = self.currency.symbol
+        self.assertEqual(standard.fee_max_label, 'No cap')
+        self.assertEqual(capped.fee_max_label,
+                         '250.00 %s' % symbol
+                         if self.currency.position == 'after'
+                         else '%s 250.00' % symbol)
+
+    def test_views(self):
+        Policy = self.env['late.payment.policy']
+        tree = Policy.fields_view_get(view_type='tree')['arch']
+        for name in ('is_company_default', 'fee_max_label', 'charge_min'):
+            self.assertIn('name="%s"' % name, tree)
+        form = Policy.fields_view_get(view_type='form')['arch']
+        for text in ('name="is_company_default"', 'Company Default',
+                     'name="charge_min"', 'no cap'):
+            self.assertIn(text, form)
+        fields = Policy.fields_get(['fee_percent', 'interest_rate',
+                                    'interest_start'])
+        self.assertEqual(fields['fee_percent']['digits'], (16, 2))
+        self.assertEqual(fields['interest_rate']['digits'], (16, 2))
+        self.assertTrue(fields['interest_start'].get('help'))
+
+
 class TestLatePaymentQueries(LatePaymentCase):
 
     def _count(self, invoices):
