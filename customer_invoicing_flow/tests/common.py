@@ -11,10 +11,10 @@ from odoo.service import security
 from odoo.tests.common import SavepointCase
 
 
-def http_get(env, url, user=None):
+def http_get(env, url, user=None, lang='en_US'):
     """GET ``url`` through Odoo's WSGI application, as the public user or
-    ``user`` logged in, on the test's cursor (the registry must be in test
-    mode). Returns the werkzeug response."""
+    ``user`` logged in (with the session in ``lang``), on the test's cursor
+    (the registry must be in test mode). Returns the werkzeug response."""
     store = odoo.http.root.session_store
     session = store.new()
     session.db = env.cr.dbname
@@ -22,7 +22,7 @@ def http_get(env, url, user=None):
         session.uid = user.id
         session.login = user.login
         session.session_token = security.compute_session_token(session, env)
-        session.context = {'uid': user.id, 'lang': 'en_US'}
+        session.context = {'uid': user.id, 'lang': lang}
     store.save(session)
     # a request ends by rolling back to the test cursor's last commit:
     # commit what the test prepared (a savepoint only in test mode, the

@@ -272,3 +272,40 @@ class TestDemoPortal(SavepointCase):
                 ('commercial_partner_id', '!=', customer.id)])
             for invoice in others:
                 self.assertNotIn(invoice.number, page, login)
+
+    def test_french_portal_user_reads_french(self):
+        """Odile Mercier's portal, in her language (the session's after
+        she logs in; the portal's URLs then carry /fr_FR)."""
+        user = self.env['res.users'].search([('login', '=', 'outfitters')])
+        self.assertEqual(user.lang, 'fr_FR')
+        overdue = self.env.ref('%s.res_partner_overdue_demo' % MODULE)
+        invoices = self.env['account.invoice'].search([
+            ('commercial_partner_id', '=', overdue.id),
+            ('state', '=', 'open')], order='date_due')
+        invoice = invoices.filtered(
+            lambda inv: inv.late_payment_state == 'late'
+            and not inv.late_fee_origin_id)[:1]
+        self.assertTrue(invoice)
+        response = http_get(self.env, '/fr_FR/my/invoices/%d' % invoice.id,
+                            user=user, lang=user.lang)
+        self.assertEqual(response.status_code, 200)
+        page = ' '.join(re.sub('<[^>]+>', ' ', response.data.decode(
+            'utf-8')).split())
+        self.assertIn('Facture %s' % invoice.number, page)
+        self.assertIn("Date d'\u00e9ch\u00e9ance", page)
+        self.assertIn('\u00c9tat du paiement : En retard', page)
+        self.assertIn('Retard de paiement', page)
+        note = invoice.late_payment_policy_id.with_context(
+            lang='fr_FR').note
+        self.assertIn(' '.join(note.split()), page)
+        for english in ('Invoice Date', 'Due Date', 'Payment Terms',
+                        'Late payment', 'Grace Period Ends'):
+            self.assertNotIn(english, page)
+        response = http_get(self.env, '/fr_FR/my/invoices', user=user,
+                            lang=user.lang)
+        self.assertEqual(response.status_code, 200)
+        page = response.data.decode('utf-8')
+        self.assertIn('Factures', page)
+        self.assertIn('En retard', page)
+        for own in invoices:
+            self.assertIn(own.number, page)
