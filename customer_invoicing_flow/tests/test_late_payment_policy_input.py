@@ -309,6 +309,56 @@ class TestLatePaymentPolicyInput(LatePaymentCase):
             "on day 11; each stage needs a day of its own.",
             [import_row('CIF imported 056'), second])
 
+    def test_import_every_other_rule(self):
+        name = 'CIF imported 056'
+        for message, values in (
+                ("Policy %s: the grace period cannot exceed 365 days (366 "
+                 "days given)." % name, {'grace_days': '366',
+                                         'stage_ids/day_offset': '400'}),
+                ("Policy %s: the minimum first charge cannot be negative "
+                 "(%s)." % (name, self.money('-1.00')), {'fee_min': '-1'}),
+                ("Policy %s: the cap per invoice cannot be negative (%s); "
+                 "leave it at 0 for no cap." % (name, self.money('-20.00')),
+                 {'fee_max': '-20'}),
+                ("Policy %s: the percentage fee must be between 0 and 100 "
+                 "%% (-2.00 %% given)." % name, {'fee_percent': '-2'}),
+                ("Policy %s: the annual interest rate must be between 0 and "
+                 "100 %% (101.00 %% given)." % name,
+                 {'interest_rate': '101'}),
+                ("Policy %s: the fixed fee (%s) is above the cap per invoice "
+                 "(%s), so it could never be charged in full. Lower the fee "
+                 "or raise the cap (0 means no cap)." % (
+                     name, self.money('40.00'), self.money('30.00')),
+                 {'fee_max': '30'}),
+                ("Policy %s: the minimum per charge (%s) is above the cap "
+                 "per invoice (%s), so no fee could ever be charged. Lower "
+                 "the minimum or raise the cap (0 means no cap)." % (
+                     name, self.money('60.00'), self.money('50.00')),
+                 {'fee_max': '50', 'charge_min': '60'}),
+                ("Policy %s, stage Late notice: day 3651 is out of range; a "
+                 "stage lies between -365 and 3650 days from the due date."
+                 % name, {'stage_ids/day_offset': '3651'})):
+            self.assertImportRejected(message, import_row(name, **values))
+
+    def test_import_template_on_the_wrong_model(self):
+        template = self.env['mail.template'].create({
+            'name': 'CIF partner template',
+            'model_id': self.env.ref('base.model_res_partner').id})
+        good = self.env.ref('customer_invoicing_flow.'
+                            'mail_template_reminder_due')
+        fields = ['name', 'stage_ids/name', 'stage_ids/day_offset',
+                  'stage_ids/send_email', 'stage_ids/mail_template_id/.id']
+        rows = [['CIF imported %03d' % index, 'Reminder', '1', 'True',
+                 str(good.id)] for index in range(100)]
+        rows[56][4] = str(template.id)
+        counts = self.counts()
+        result = self.Policy.load(fields, rows)
+        self.assertIs(result['ids'], False)
+        self.assertEqual([m['message'] for m in result['messages']], [
+            "Stage Reminder: the email template CIF partner template must "
+            "be on invoices (account.invoice), not on res.partner."])
+        self.assertEqual(self.counts(), counts)
+
     def test_import_bad_values(self):
         # Odoo's own conversions: a string where a number or a choice goes
         counts = self.counts()
