@@ -44,3 +44,10 @@ def clean_context(context):
     the records, for the records a button creates."""
     return {key: value for key, value in (context or {}).items()
             if not key.startswith('default_')}
+
+
+def without_defaults(records):
+    """``records`` (any recordset or model) with :func:`clean_context`:
+    the context is replaced, as keys must go."""
+    # pylint: disable=context-overridden
+    return records.with_context(clean_context(records.env.context))

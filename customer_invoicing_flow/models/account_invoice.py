@@ -14,7 +14,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from .. import late_fees
 from .. import lifecycle
-from ..button_api import clean_context, web_button
+from ..button_api import web_button, without_defaults
 from .late_payment_policy import FROZEN_AMOUNTS
 from .payment_reminder_log import _is_concurrency_error
 
@@ -694,7 +694,7 @@ class AccountInvoice(models.Model):
     def _without_action_defaults(self):
         """These records without the ``default_*`` keys of the action that
         opened them (see :func:`..button_api.clean_context`)."""
-        return self.with_context(clean_context(self.env.context))
+        return without_defaults(self)
 
     @api.model
     def _button_date(self, value):

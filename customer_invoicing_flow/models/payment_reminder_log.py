@@ -14,7 +14,7 @@ from odoo.tools import float_compare
 from odoo.tools.misc import format_date, formatLang
 
 from .. import reminders
-from ..button_api import clean_context
+from ..button_api import clean_context, without_defaults
 
 _logger = logging.getLogger(__name__)
 
@@ -269,13 +269,11 @@ class PaymentReminderLog(models.Model):
         """Process the claimed invoices of one batch. Never raises for one
         bad invoice: its error is logged on it and the others go on.
         Returns the logs written."""
-        context = clean_context(self.env.context)
-        if context != self.env.context:
+        if clean_context(self.env.context) != self.env.context:
             # the records created here (logs, fee invoices, mails,
             # attachments, activities) take no default of the action a
             # button came from
-            return self.with_context(context)._process_batch(
-                invoice_ids, as_of)
+            return without_defaults(self)._process_batch(invoice_ids, as_of)
         claimed = self._claim(invoice_ids)
         if not claimed:
             return self.browse()

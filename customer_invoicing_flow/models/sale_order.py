@@ -8,6 +8,7 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
+from odoo.tools.misc import format_date, formatLang
 
 _logger = logging.getLogger(__name__)
 
@@ -47,13 +48,34 @@ class SaleOrder(models.Model):
         self.env['payment.reminder.log'].sudo()._release_credit_holds()
         partners.invalidate_cache(['credit_hold', 'credit_hold_reason'])
         held = partners.filtered('credit_hold')
-        if held:
-            raise UserError(_(
+        if not held:
+            return
+        # sudo: a salesman may not read every invoice of the customer
+        overdue = self.env['account.invoice'].sudo().search([
+            ('commercial_partner_id', 'in', held.ids),
+            ('type', '=', 'out_invoice'), ('state', '=', 'open'),
+            ('date_due', '<', fields.Date.context_today(self))],
+            order='date_due, number')
+        messages = []
+        for partner in held:
+            lines = [
+                _("%(invoice)s, due %(due)s: %(amount)s") % {
+                    'invoice': invoice.number,
+                    'due': format_date(self.env, invoice.date_due),
+                    'amount': formatLang(self.env, invoice.residual,
+                                         currency_obj=invoice.currency_id)}
+                for invoice in overdue
+                if invoice.commercial_partner_id == partner]
+            messages.append(_(
                 "%(customer)s is on credit hold (%(reason)s): the order "
                 "cannot be confirmed until the overdue invoices are paid or "
-                "a collections manager releases the hold.") % {
-                    'customer': held[0].name,
-                    'reason': held[0].credit_hold_reason or ''})
+                "a collections manager releases the hold. Overdue "
+                "invoices:\n%(invoices)s") % {
+                    'customer': partner.name,
+                    'reason': partner.credit_hold_reason or '',
+                    'invoices': '\n'.join(
+                        '- %s' % line for line in lines) or _("none")})
+        raise UserError('\n\n'.join(messages))
 
     @api.multi
     def _prepare_invoice(self):

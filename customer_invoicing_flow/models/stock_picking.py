@@ -1,6 +1,7 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools.misc import html_escape as escape
 
 
 class StockPicking(models.Model):
@@ -58,5 +59,35 @@ class StockPicking(models.Model):
             lambda p: p.state == 'done' and p._is_auto_invoice_delivery())
         orders = pickings.mapped('sale_id')
         if orders:
-            orders.sudo()._auto_invoice_delivery()
+            invoices = orders.sudo()._auto_invoice_delivery()
+            pickings._auto_invoice_post_links(invoices)
         return True
+
+    @api.multi
+    def _auto_invoice_post_links(self, invoices):
+        """Say in each delivery's chatter which invoice (or credit note)
+        it went into, with a link to it, or that invoicing is pending."""
+        states = dict(invoices._fields['state']._description_selection(
+            self.env))
+        for picking in self:
+            mine = invoices.filtered(
+                lambda invoice, picking=picking:
+                picking in invoice.picking_ids)
+            if mine:
+                links = ', '.join(
+                    '<a href="#" data-oe-model="account.invoice" '
+                    'data-oe-id="%d">%s</a> (%s)' % (
+                        invoice.id,
+                        escape(invoice.number or invoice.display_name),
+                        escape(states.get(invoice.state, invoice.state)))
+                    for invoice in mine)
+                if all(invoice.type == 'out_refund' for invoice in mine):
+                    body = _("Credited in %s.") % links
+                else:
+                    body = _("Invoiced in %s.") % links
+                picking.message_post(body=body)
+            elif picking.sale_id.sudo().auto_invoice_pending:
+                picking.message_post(body=escape(_(
+                    "Not invoiced yet: invoicing the order failed (see "
+                    "%s); the scheduled action retries it.")
+                    % picking.sale_id.name))

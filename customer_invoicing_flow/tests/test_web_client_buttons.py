@@ -459,3 +459,62 @@ class TestButtonsAudit(WebClientCase):
             self.env.ref('sale.view_order_form').id, 'form')['arch'])
         pending = arch.xpath("//field[@name='auto_invoice_pending']")[0]
         self.assertIn('auto_invoice_pending', pending.get('modifiers'))
+
+
+class TestCreditHoldRefusal(WebClientCase):
+    """The salesman's Confirm on a quotation of a customer on credit hold
+    names every overdue invoice of the customer, not one."""
+
+    def test_lists_every_overdue_invoice(self):
+        customer = self.create_customer('CIF Oscar Hold')
+        first = self.create_invoice(100.0, partner=customer,
+                                    policy=self.policy)
+        second = self.create_invoice(250.0, partner=customer,
+                                     policy=self.policy,
+                                     date_due='2023-04-20')
+        self.run_day('2023-05-15')
+        self.assertTrue(customer.credit_hold)
+        product = self.create_product('CIF Hold Widget',
+                                      invoice_policy='order')
+        order = self.create_sale_order(customer, [(product, 1)],
+                                       confirm=False)
+        context = self.action_context('sale.action_quotations', '2023-05-16',
+                                      self.salesperson)
+        with self.assertRaises(UserError) as refusal:
+            self.click(order, 'action_confirm', context, self.salesperson)
+        message = refusal.exception.name
+        self.assertIn('CIF Oscar Hold is on credit hold', message)
+        self.assertIn(first.number, message)
+        self.assertIn(second.number, message)
+        self.assertEqual(order.state, 'draft')
+
+
+class TestDeliveryChatter(WebClientCase):
+    """The delivery validated by the warehouse names the invoice it went
+    into, with a link."""
+
+    def test_delivery_names_its_invoice(self):
+        self.company.auto_invoice_on_delivery = 'posted'
+        customer = self.create_customer('CIF Papa Delivery')
+        product = self.create_product('CIF Delivered Widget', price=10.0)
+        order = self.create_sale_order(customer, [(product, 5)])
+        picking = self.open_picking(order)
+        picking.action_assign()
+        picking.move_line_ids.qty_done = 2
+        context = self.action_context('stock.action_picking_tree_all',
+                                      '2023-05-16', self.env.user)
+        result = self.click(picking, 'button_validate', context,
+                            self.env.user)
+        self.assertEqual(result['res_model'], 'stock.backorder.confirmation')
+        dialog = self.follow(result, context, picking)
+        Backorder = self.env[result['res_model']]
+        call_kw(Backorder, 'process', [[result['res_id']], dialog], {})
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.picking_ids, picking)
+        note = picking.message_ids.filtered(
+            lambda message: 'Invoiced in' in (message.body or ''))
+        self.assertEqual(len(note), 1)
+        self.assertIn('data-oe-model="account.invoice" data-oe-id="%d"'
+                      % invoice.id, note.body)
+        self.assertIn(invoice.number, note.body)

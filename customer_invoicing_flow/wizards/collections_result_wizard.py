@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 
-from ..button_api import clean_context
+from ..button_api import without_defaults
 
 
 class CollectionsResultWizard(models.TransientModel):
@@ -22,7 +22,7 @@ class CollectionsResultWizard(models.TransientModel):
     def _show(self, title, lines, invoices=None):
         """The action opening the result ``lines`` under ``title``, with a
         button to open ``invoices`` (e.g. the fee invoices created)."""
-        wizard = self.with_context(clean_context(self.env.context)).create({
+        wizard = without_defaults(self).create({
             'message': '\n'.join(lines),
             'invoice_ids': [(6, 0, invoices.ids if invoices else [])],
         })

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.tools.misc import format_date
 
-from ..button_api import clean_context
+from ..button_api import without_defaults
 
 
 class LatePaymentHoldWizard(models.TransientModel):
@@ -38,8 +38,7 @@ class LatePaymentHoldWizard(models.TransientModel):
         what was done."""
         self.ensure_one()
         self.env['account.invoice']._check_collections_user()
-        invoices = self.invoice_ids.with_context(
-            clean_context(self.env.context))
+        invoices = without_defaults(self.invoice_ids)
         if self.release:
             invoices.action_payment_release(date=self.date,
                                             reason=self.reason)

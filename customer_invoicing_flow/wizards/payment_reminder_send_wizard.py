@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
 from .. import reminders
-from ..button_api import clean_context
+from ..button_api import without_defaults
 
 SEND_MODES = [
     ('due', 'The reminder due now'),
@@ -70,7 +70,7 @@ class PaymentReminderSendWizard(models.TransientModel):
         if not remindable:
             raise UserError('\n'.join(
                 invoice._reminder_refusal() for invoice in invoices))
-        wizard = self.with_context(clean_context(self.env.context)).create({
+        wizard = without_defaults(self).create({
             'invoice_ids': [(6, 0, invoices.ids)]})
         if not wizard.due_available:
             wizard.mode = 'resend' if wizard.resend_available \
@@ -360,7 +360,7 @@ class PaymentReminderSendWizard(models.TransientModel):
         """Send what the summary says, then say what was done."""
         self.ensure_one()
         self.env['account.invoice']._check_collections_user()
-        wizard = self.with_context(clean_context(self.env.context))
+        wizard = without_defaults(self)
         invoices, refused = wizard._remindable()
         if not invoices:
             raise UserError('\n'.join(refused))
@@ -480,8 +480,7 @@ class PaymentReminderSendWizard(models.TransientModel):
         template = self.env.ref(
             'customer_invoicing_flow.mail_template_statement').sudo()
         lines = []
-        for (partner, _company), statement in self._statement_invoices(
-                invoices).items():
+        for statement in self._statement_invoices(invoices).values():
             lead = statement[0]
             recipient = lead.get_reminder_recipient()
             if not recipient.email:
