@@ -8,8 +8,10 @@ creates), the action a button returns opened with the context the client
 gives it, and its dialog's button clicked the same way. The day is fixed
 through the context's ``late_payment_as_of`` (the day the form shows the
 status for), never today."""
+import io
 import re
 from inspect import getargspec
+from unittest.mock import patch
 
 from lxml import etree
 
@@ -27,7 +29,28 @@ DROPPED = re.compile(r'^(?:(?:default_|search_default_|show_).+|.+_view_ref'
                      r'|group_by|group_by_no_leaf|active_id|active_ids)$')
 
 
+def stub_pdf_saving_attachments(env):
+    """Render a PDF as production does, without wkhtmltopdf: the report's
+    PDF saved as an attachment of each record (``_post_pdf``), created in
+    the caller's context, where an action's ``default_type`` breaks it
+    (Odoo renders HTML and saves nothing under test)."""
+    def render(report, res_ids=None, data=None):
+        for record in report.env[report.model].browse(res_ids or []):
+            if report.attachment and not report.retrieve_attachment(record):
+                report.postprocess_pdf_report(
+                    record, io.BytesIO(b'%PDF-1.4 stub'))
+        return b'%PDF-1.4 stub', 'pdf'
+    return patch.object(type(env['ir.actions.report']), 'render_qweb_pdf',
+                        render)
+
+
 class WebClientCase(ReminderCase):
+
+    def setUp(self):
+        super(WebClientCase, self).setUp()
+        stub = stub_pdf_saving_attachments(self.env)
+        stub.start()
+        self.addCleanup(stub.stop)
 
     def action_context(self, xmlid, as_of, user=None):
         """The context the web client sends from a record opened through
@@ -165,6 +188,11 @@ class TestSendReminderButton(WebClientCase):
         self.assertEqual(len(mail), 1)
         self.assertIn('payment reminder', mail.subject)
         self.assertEqual(mail.attachment_ids.mapped('type'), ['binary'])
+        # the invoice's PDF saved as its attachment, as in production
+        saved = self.env['ir.attachment'].search([
+            ('res_model', '=', 'account.invoice'),
+            ('res_id', '=', invoice.id)])
+        self.assertEqual(saved.mapped('type'), ['binary'])
         self.assertEqual(
             sorted((log.stage_id.day_offset, log.state)
                    for log in self.logs(invoice)),
