@@ -94,7 +94,9 @@ class AccountInvoice(models.Model):
           (number, url, reference, date_due, status, amount, is_fee);
           ``totals``: the amount owed per currency (texts);
         - ``charged``: the fees charged with this reminder (number, url,
-          amount, origin, explanation lines), read from the logs;
+          amount, origin, date_text, explanation lines), read from the
+          logs; ``resend``: the stage's email is sent again (the fees were
+          charged on their own day, the balance is today's);
         - ``fee_charged``, ``credit_hold`` (set by this reminder),
           ``hold_invoices`` (the invoice numbers the hold waits for),
           ``call`` / ``activity`` (a phone call / another activity follows);
@@ -106,11 +108,18 @@ class AccountInvoice(models.Model):
         self.ensure_one()
         statement = self.get_reminder_statement_invoices()
         logs = self._reminder_mail_logs()
+        # the stage's email already went out: this one sends it again (Send
+        # Reminder Now), today, and did nothing else
+        resend = bool(logs) and all(log.mail_id or log.email_sent
+                                    for log in logs)
         context_as_of = self.env.context.get('late_payment_as_of')
-        as_of = max(logs.mapped('date')) if logs else (
-            context_as_of and fields.Date.to_string(
+        if logs and not resend:
+            as_of = max(logs.mapped('date'))
+        elif context_as_of:
+            as_of = fields.Date.to_string(
                 fields.Date.from_string(context_as_of))
-            or fields.Date.context_today(self))
+        else:
+            as_of = fields.Date.context_today(self)
         partner = self.commercial_partner_id
         Invoice = self.env['account.invoice']
         owed = Invoice.search([
@@ -169,12 +178,14 @@ class AccountInvoice(models.Model):
                 'amount': formatLang(self.env, log.fee_amount,
                                      currency_obj=fee.currency_id),
                 'origin': log.invoice_id.number,
+                'date_text': format_date(self.env, log.date),
                 'explanation': [line.strip() for line in
                                 (explanation or '').splitlines()
                                 if line.strip()],
             })
         stages = logs.mapped('stage_id')
-        credit_hold = any(logs.mapped('credit_hold'))
+        credit_hold = any(logs.mapped('credit_hold')) and (
+            not resend or partner.credit_hold)
         hold_invoices = []
         if credit_hold or partner.credit_hold:
             hold_invoices = self.env['payment.reminder.log'].sudo().search([
@@ -200,6 +211,7 @@ class AccountInvoice(models.Model):
                            totals.items(), key=lambda item: item[0].name)],
             'charged': charged,
             'fee_charged': bool(charged),
+            'resend': resend,
             'credit_hold': credit_hold,
             'hold_invoices': sorted(set(hold_invoices)),
             'call': bool(call and activity_stages.filtered(

@@ -202,3 +202,27 @@ class TestReminderFacts(ReminderCase):
         self.assertTrue(text.endswith(
             'Kind regards, Carla Collections '
             'Accounts receivable, CIF Supplies'), text)
+
+    def test_resent_reminder_dates_the_fee_and_today(self):
+        """The late notice sent again (Send Reminder Now) on 20 April: the
+        fee is the one charged on 11 April, not "with this reminder"; the
+        balance is the one of the day."""
+        invoice = self.invoice_for('CIF November')
+        self.run_day('2023-04-11')
+        fee = invoice.late_fee_invoice_ids
+        self.assertEqual(len(fee), 1)
+        # rendered in the stage's environment: the day comes with it
+        stage = self.stages[11].with_context(late_payment_as_of='2023-04-20')
+        mail = self.Log._send_email([{'invoice': invoice}], stage)
+        text = mail_text(mail)
+        self.assertIn(
+            'Your open balance on 04/20/2023 Invoice Date Due date Status '
+            'Amount due {n} 03/01/2023 03/31/2023 overdue by 20 days {m} '
+            '{f} 04/11/2023 '.format(n=invoice.number, f=fee.number,
+                                     m=self.money(1000.0)), text)
+        self.assertIn(
+            'On 04/11/2023, we charged a late-payment fee of {m40} for '
+            'invoice {n}: invoice {f} (attached).'.format(
+                n=invoice.number, f=fee.number, m40=self.money(40.0)), text)
+        self.assertNotIn('With this reminder', text)
+        self.assertEqual(len(invoice.late_fee_invoice_ids), 1)
