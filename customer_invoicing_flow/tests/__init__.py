@@ -18,3 +18,4 @@ from . import test_demo_data
 from . import test_reminder_links
 from . import test_late_payment_policy_input
 from . import test_web_client_buttons
+from . import test_salesman_invoice_access
