@@ -25,8 +25,9 @@ refuses what they report, and the ORM's constraints call them and translate
 each :class:`Problem`. Bounds: ``grace_days`` 0..365, ``fee_percent`` and
 ``interest_rate`` 0..100, amounts >= 0, and when a cap is set, neither the
 fixed fee, the minimum first charge nor the minimum per charge above it.
-Stages: day offsets -365..3650, each on its own day within a policy, and a
-fee-charging stage after the grace period (offset > grace_days).
+Stages: day offsets -365..3650, each on its own day within a policy, a
+fee-charging stage after the grace period (offset > grace_days) and a
+credit-hold stage after the due date (offset >= 1).
 
 The invoice (:class:`InvoiceFacts`) has its amount, its due date, the dated
 payments and credit notes reconciled with it (order does not matter, several on
@@ -180,8 +181,9 @@ class Problem:
     ``code`` names the rule: ``'not_integer'``, ``'negative'``,
     ``'above_max'`` (``limit`` is the bound), ``'interest_start'``,
     ``'above_cap'`` (``limit`` is the cap), ``'offset_range'`` (``limit``
-    is the ``(low, high)`` pair), ``'duplicate_offset'`` and
-    ``'fee_in_grace'`` (``limit`` is the grace days). ``field`` is the field
+    is the ``(low, high)`` pair), ``'duplicate_offset'``,
+    ``'fee_in_grace'`` (``limit`` is the grace days) and
+    ``'hold_before_due'``. ``field`` is the field
     at fault, ``value`` its value, ``stages`` the keys of the stages
     concerned. ``str()`` gives an English sentence for programmers; the ORM
     writes its own translated message from these facts.
@@ -216,6 +218,10 @@ class Problem:
             return ('day_offset: stage %r charges a fee on day %s, within '
                     'the grace period of %s days' % (
                         self.stages[0], self.value, self.limit))
+        if self.code == 'hold_before_due':
+            return ('day_offset: stage %r puts the customer on credit hold '
+                    'on day %s, before the invoice is overdue' % (
+                        self.stages[0], self.value))
         return '%s: %r (%s)' % (self.field, self.value, self.code)
 
 
@@ -258,17 +264,19 @@ def terms_problems(grace_days: int = 0, fee_fixed: Money = ZERO,
     return tuple(problems)
 
 
-def stage_problems(grace_days: int,
-                   stages: Iterable[Tuple[Any, int, bool]]
+def stage_problems(grace_days: int, stages: Iterable[Tuple[Any, ...]]
                    ) -> Tuple[Problem, ...]:
     """Every rule broken by the stages of one policy.
 
-    ``stages``: ``(key, day_offset, charge_fee)`` triples, ``key`` being
-    whatever names the stage for the caller (its name, its record).
+    ``stages``: ``(key, day_offset, charge_fee[, credit_hold])`` tuples,
+    ``key`` being whatever names the stage for the caller (its name, its
+    record). A fee-charging stage lies after the grace period, a
+    credit-hold stage after the due date (day 1 or later).
     """
     problems = []
     by_offset = {}
-    for key, offset, charge_fee in stages:
+    for key, offset, charge_fee, *rest in stages:
+        credit_hold = bool(rest and rest[0])
         if isinstance(offset, bool) or not isinstance(offset, int):
             problems.append(Problem('not_integer', 'day_offset', offset,
                                     stages=(key,)))
@@ -281,6 +289,9 @@ def stage_problems(grace_days: int,
         if charge_fee and offset <= grace_days:
             problems.append(Problem('fee_in_grace', 'day_offset', offset,
                                     grace_days, (key,)))
+        if credit_hold and offset <= 0:
+            problems.append(Problem('hold_before_due', 'day_offset', offset,
+                                    stages=(key,)))
     for offset, keys in sorted(by_offset.items()):
         if len(keys) > 1:
             problems.append(Problem('duplicate_offset', 'day_offset', offset,

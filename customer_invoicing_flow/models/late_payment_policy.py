@@ -170,7 +170,8 @@ class LatePaymentPolicy(models.Model):
                 name: policy[name] if name in ('grace_days', 'interest_start')
                 else repr(policy[name]) for name in TERMS_FIELDS})
             problems += late_fees.stage_problems(policy.grace_days, [
-                (stage, stage.day_offset, stage.charge_fee)
+                (stage, stage.day_offset, stage.charge_fee,
+                 stage.credit_hold)
                 for stage in stages if stage.policy_id == policy])
             if problems:
                 raise ValidationError('\n'.join(
@@ -213,6 +214,13 @@ class LatePaymentPolicy(models.Model):
                 "fee-charging stage must lie after the grace period.") % {
                     'stage': problem.stages[0].name, 'day': problem.value,
                     'grace': problem.limit, 'policy': self.name}
+        if code == 'hold_before_due':
+            return _(
+                "Stage %(stage)s of policy %(policy)s puts the customer on "
+                "credit hold on day %(day)d, before the invoice is overdue: "
+                "a credit-hold stage must lie after the due date.") % {
+                    'stage': problem.stages[0].name, 'day': problem.value,
+                    'policy': self.name}
         if code == 'duplicate_offset':
             return _(
                 "Policy %(policy)s: the stages %(stages)s all fall on day "
@@ -341,7 +349,8 @@ class LatePaymentPolicyStage(models.Model):
         help="Charge the late fee due at this stage (must lie after the "
              "grace period).")
     credit_hold = fields.Boolean(
-        help="Put the customer on credit hold at this stage.")
+        help="Put the customer on credit hold at this stage (must lie "
+             "after the due date).")
 
     # Deferred to the end of the transaction, so that the constraint below
     # reports a duplicate day with a translated message first; the key
@@ -352,7 +361,7 @@ class LatePaymentPolicyStage(models.Model):
          'Two stages of one policy cannot have the same day offset.'),
     ]
 
-    @api.constrains('charge_fee', 'day_offset', 'policy_id')
+    @api.constrains('charge_fee', 'credit_hold', 'day_offset', 'policy_id')
     def _check_day(self):
         """The policy's stage rules (late_fees.stage_problems): days in
         range and each its own, fees after the grace period."""

@@ -180,6 +180,11 @@ class TestProblems(unittest.TestCase):
                 ('duplicate_offset', 'day_offset', 5, None,
                  ('a', 'c', 'd')),
             ])
+        # a credit hold before the invoice is overdue
+        self.assertEqual(self.codes(late_fees.stage_problems(10, [
+            ('a', 0, False, True), ('b', 1, False, True),
+            ('c', -3, False, False)])),
+            [('hold_before_due', 'day_offset', 0, None, ('a',))])
         self.assertEqual(
             str(late_fees.stage_problems(0, [('x', 0, True)])[0]),
             "day_offset: stage 'x' charges a fee on day 0, within the grace "

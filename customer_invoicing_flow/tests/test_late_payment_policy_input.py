@@ -200,6 +200,12 @@ class TestLatePaymentPolicyInput(LatePaymentCase):
             "each stage needs a day of its own.", {'stage_ids': [
                 (0, 0, {'name': 'Moved', 'day_offset': 30}),
                 (1, stage.id, {'day_offset': 30})]}, self.policy)
+        self.assertRejected(
+            "Stage Hold of policy CIF policy puts the customer on credit "
+            "hold on day 0, before the invoice is overdue: a credit-hold "
+            "stage must lie after the due date.",
+            {'stage_ids': [(0, 0, {'name': 'Hold', 'day_offset': 0,
+                                   'credit_hold': True})]}, self.policy)
         # a stage without fee may lie anywhere, before the due date too
         self.policy.write({'stage_ids': [(0, 0, {
             'name': 'Friendly', 'day_offset': -3})]})
