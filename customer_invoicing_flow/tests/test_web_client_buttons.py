@@ -217,9 +217,20 @@ class TestSendReminderButton(WebClientCase):
         wizard = self.env[action['res_model']].browse(action['res_id'])
         self.assertFalse(wizard.due_available)
         self.assertEqual(wizard.mode, 'resend')
-        wizard.mode = 'due'
-        self.assertIn('No reminder is due', wizard.summary)
-        self.assertIn('next reminder "Late" on 04/11/2023', wizard.summary)
+        # the clerk picks "the reminder due now": the form's onchange
+        Wizard = wizard.sudo(self.clerk)
+        spec = Wizard._onchange_spec()
+        values = {'invoice_ids': [(6, 0, invoice.ids)],
+                  'date': '2023-04-05', 'mode': 'due',
+                  'due_available': False, 'resend_available': True,
+                  'summary': False}
+        dialog = self.follow(action, context, invoice)
+        summary = call_kw(Wizard, 'onchange', [
+            wizard.ids, values, 'mode', spec], {'context': dialog}
+        )['value']['summary']
+        self.assertIn('No reminder is due', summary)
+        self.assertIn('next reminder "Late" on 04/11/2023', summary)
+        self.write_wizard(Wizard, wizard.id, dialog, {'mode': 'due'})
         before = self.snapshot(invoice)
         call_kw(wizard.sudo(self.clerk), 'action_confirm',
                 [wizard.ids, self.follow(action, context, invoice)], {})
