@@ -226,3 +226,28 @@ class TestReminderFacts(ReminderCase):
                 n=invoice.number, f=fee.number, m40=self.money(40.0)), text)
         self.assertNotIn('With this reminder', text)
         self.assertEqual(len(invoice.late_fee_invoice_ids), 1)
+
+    def test_total_owed_per_currency(self):
+        """Invoices in two currencies: one total per currency, never a sum
+        across them."""
+        foreign = self.env.ref('base.EUR') \
+            if self.currency != self.env.ref('base.EUR') \
+            else self.env.ref('base.USD')
+        foreign.active = True
+        for currency, rate in ((self.currency, 1.0), (foreign, 2.0)):
+            self.env['res.currency.rate'].create({
+                'currency_id': currency.id, 'name': '2020-01-01',
+                'rate': rate, 'company_id': self.company.id})
+        customer = self.create_customer('CIF Oscar')
+        home = self.create_invoice(300.0, partner=customer,
+                                   policy=self.policy)
+        abroad = self.create_invoice(500.0, partner=customer,
+                                     currency=foreign, policy=self.policy)
+        self.run_day('2023-04-01')
+        mail = self.mails(home | abroad)
+        self.assertEqual(len(mail), 1)
+        text = mail_text(mail)
+        for amount, currency in ((300.0, self.currency), (500.0, foreign)):
+            self.assertIn('Total owed %s' % formatLang(
+                self.env, amount, currency_obj=currency), text)
+        self.assertNotIn('800.00', text)
