@@ -70,6 +70,8 @@ USER_ERROR_TYPES = ('user_error', 'validation_error', 'warning', 'except_orm')
 TEST_CUSTOMER = 'Browser Test Customer'
 CREDIT_HOLD_CUSTOMER = 'Overdue Outfitters'
 FLOW_CUSTOMER = 'Punctual Parts Ltd'
+# The groups of the follow-up list opened for its screenshot.
+SCREENSHOT_CUSTOMERS = ['Slowpay Trading', CREDIT_HOLD_CUSTOMER]
 FLOW_PRODUCT = 'Ergonomic office chair'
 # Key screens of --screenshots: file name -> what it shows.
 KEY_SCREENS = {
@@ -227,7 +229,8 @@ class Session:
             raise StepFailed('server error dialog: %s' % dialogs.first.inner_text()[:1500])
         for title in ('Odoo Server Error', 'Odoo Client Error'):
             if self.page.locator('.modal:visible:has-text("%s")' % title).count():
-                raise StepFailed('%s dialog: %s' % (title, self.page.locator('.modal:visible').last.inner_text()[:1500]))
+                text = self.page.locator('.modal:visible').last.inner_text()
+                raise StepFailed('%s dialog: %s' % (title, text[:1500]))
         if self.errors:
             errors, self.errors = self.errors, []
             raise StepFailed('\n'.join(errors))
@@ -693,8 +696,8 @@ def warehouse_partial_delivery(test):
 def order_invoices(test, expected_quantities):
     admin = test.session('admin')
     order = admin.rpc('sale.order', 'read', [[test.data['order']['id']], ['invoice_ids']])[0]
-    lines = admin.rpc('account.invoice.line', 'search_read', [[('invoice_id', 'in', order['invoice_ids'])],
-                                                             ['quantity', 'invoice_id']])
+    lines = admin.rpc('account.invoice.line', 'search_read', [
+        [('invoice_id', 'in', order['invoice_ids'])], ['quantity', 'invoice_id']])
     quantities = sorted(line['quantity'] for line in lines)
     if quantities != sorted(expected_quantities):
         raise StepFailed('invoiced quantities %s, expected %s' % (quantities, expected_quantities))
@@ -755,9 +758,22 @@ def follow_up_list(test):
     clerk = test.session('collections user')
     open_follow_up(clerk)
     clerk.page.wait_for_selector('.o_list_view')
+    # the demo's customers rather than the test's own
+    for customer in SCREENSHOT_CUSTOMERS:
+        header = clerk.page.locator('.o_group_header:not(.o_group_open)').filter(has_text=customer)
+        if header.count():
+            header.first.click()
+            clerk.settle()
     clerk.expand_groups()
     clerk.page.wait_for_timeout(300)
     test.key_screen('follow-up')
+    if test.screenshots:
+        customer = SCREENSHOT_CUSTOMERS[0]
+        clerk.page.locator('.o_data_row').filter(has_text=customer).locator('visible=true').first.click()
+        clerk.clicked('Follow-up: open a late invoice of %s' % customer)
+        clerk.page.wait_for_selector('.o_form_view .o_form_statusbar')
+        clerk.settle()
+        test.key_screen('late-invoice')
 
 
 def invoice_buttons(test, number, opened_from):
@@ -770,8 +786,6 @@ def invoice_buttons(test, number, opened_from):
     clerk.search(number)
     clerk.open_row(number)
     clerk.clicked('%s: open a late invoice' % opened_from)
-    if opened_from == 'Follow-up':
-        test.key_screen('late-invoice')
     before = invoice_facts(test, number)
     clerk.click(header_button('Charge Late Fee'), 'Charge Late Fee (%s)' % opened_from)
     clerk.modal_flow(label='Charge Late Fee')
@@ -896,7 +910,8 @@ def collections_analysis(test):
     for view in ('graph', 'pivot'):
         button = clerk.page.locator('.o_cp_switch_buttons button[data-view-type="%s"]' % view)
         if button.count():
-            clerk.click('.o_cp_switch_buttons button[data-view-type="%s"]' % view, 'Collections Analysis: %s view' % view)
+            clerk.click('.o_cp_switch_buttons button[data-view-type="%s"]' % view,
+                        'Collections Analysis: %s view' % view)
 
 
 def open_customer(session, name):
