@@ -145,8 +145,10 @@ class AccountInvoice(models.Model):
                           _("overdue by %d days") % days)
             elif days == 0:
                 status = _("due today")
+            elif days == -1:
+                status = _("due tomorrow")
             else:
-                status = _("not yet due")
+                status = _("due in %d days") % -days
             owed_rows.append({
                 'invoice': invoice,
                 'number': invoice.number,

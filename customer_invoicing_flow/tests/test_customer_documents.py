@@ -251,3 +251,15 @@ class TestReminderFacts(ReminderCase):
             self.assertIn('Total owed %s' % formatLang(
                 self.env, amount, currency_obj=currency), text)
         self.assertNotIn('800.00', text)
+
+    def test_heads_up_says_when_it_falls_due(self):
+        invoice = self.invoice_for('CIF Papa', amount=250.0)
+        self.run_day('2023-03-28')
+        self.assertIn(
+            'This is a courteous heads-up: payment of invoice {n} falls due '
+            'shortly. If payment is already on its way, thank you, and '
+            'please disregard this message. Your open balance on 03/28/2023 '
+            'Invoice Date Due date Status Amount due {n} 03/01/2023 '
+            '03/31/2023 due in 3 days {m} Total owed {m} What happens '
+            'next'.format(n=invoice.number, m=self.money(250.0)),
+            mail_text(self.mails(invoice)))
