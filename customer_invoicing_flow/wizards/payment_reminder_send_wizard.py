@@ -131,7 +131,8 @@ class PaymentReminderSendWizard(models.TransientModel):
                 [('invoice_id', 'in', invoices.ids),
                  ('state', '=', 'done'), ('email_sent', '=', True)],
                 order='date desc, id desc'):
-            latest.setdefault(log.invoice_id.id, log)
+            if log.stage_id.mail_template_id:
+                latest.setdefault(log.invoice_id.id, log)
         for invoice in invoices:
             log = latest.get(invoice.id)
             if not log:
@@ -311,18 +312,23 @@ class PaymentReminderSendWizard(models.TransientModel):
         email, all the customer's open invoices by due date)}."""
         self.ensure_one()
         result = {}
-        Invoice = self.env['account.invoice'].sudo()
+        if not invoices:
+            return result
+        # one query for every customer's open invoices
+        open_invoices = self.env['account.invoice'].sudo().search([
+            ('commercial_partner_id', 'in',
+             invoices.mapped('commercial_partner_id').ids),
+            ('type', '=', 'out_invoice'), ('state', '=', 'open')],
+            order='date_due, number')
         for invoice in invoices:
             key = (invoice.commercial_partner_id, invoice.company_id)
             if key in result:
                 continue
-            open_invoices = Invoice.search([
-                ('commercial_partner_id', '=', key[0].id),
-                ('company_id', '=', key[1].id),
-                ('type', '=', 'out_invoice'), ('state', '=', 'open')],
-                order='date_due, number')
+            theirs = open_invoices.filtered(
+                lambda other, key=key: (other.commercial_partner_id,
+                                        other.company_id) == key)
             # the invoice the clerk chose first: its chatter holds the email
-            result[key] = invoice.sudo() | (open_invoices - invoice)
+            result[key] = invoice.sudo() | (theirs - invoice)
         return result
 
     @api.multi
