@@ -28,3 +28,23 @@ class TestSalesmanInvoiceAccess(LatePaymentCase):
         for name in ('late_fee_charge_ids', 'payment_hold_ids', 'reminder_log_ids'):
             records = as_salesman[name]
             records.read([])
+
+
+class TestCollectionsManagerMenu(LatePaymentCase):
+    """Collections managers configure the late-payment policies: the menu
+    Invoicing > Configuration > Late Payment Policies is theirs (Odoo shows
+    Configuration to accounting managers only). Found by the browser test."""
+
+    def test_collections_manager_sees_the_policy_menu(self):
+        manager = self.env['res.users'].create({
+            'name': 'Manon Manager', 'login': 'cif_menu_manager',
+            'groups_id': [(6, 0, [
+                self.env.ref('base.group_user').id,
+                self.env.ref('customer_invoicing_flow.group_collections_manager').id])]})
+        menu = self.env.ref('customer_invoicing_flow.late_payment_policy_menu')
+        visible = self.env['ir.ui.menu'].sudo(manager)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertIn(menu.parent_id.id, visible)
+        # a collections user does not configure them
+        clerk_visible = self.env['ir.ui.menu'].sudo(self.clerk)._visible_menu_ids()
+        self.assertNotIn(menu.id, clerk_visible)
