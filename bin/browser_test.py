@@ -73,6 +73,10 @@ FLOW_CUSTOMER = 'Punctual Parts Ltd'
 # The groups of the follow-up list opened for its screenshot.
 SCREENSHOT_CUSTOMERS = ['Slowpay Trading', CREDIT_HOLD_CUSTOMER]
 FLOW_PRODUCT = 'Ergonomic office chair'
+# A portal user of the demo data (login, password, customer), used when the
+# demo provides it; else the test's own portal user, a contact of
+# CREDIT_HOLD_CUSTOMER.
+DEMO_PORTAL = ('slowpay', 'slowpay', 'Slowpay Trading')
 # Key screens of --screenshots: file name -> what it shows.
 KEY_SCREENS = {
     'follow-up': 'Invoicing > Sales > Follow-up',
@@ -554,6 +558,13 @@ def setup_users(test):
                     'name': name, 'parent_id': outfitters[0], 'email': values['email']}])
             uid = admin.rpc('res.users', 'create', [values])
         test.data.setdefault('uids', {})[role] = uid
+    test.data['portal customer'] = CREDIT_HOLD_CUSTOMER
+    login, password, customer = DEMO_PORTAL
+    if admin.rpc('res.users', 'search', [[('login', '=', login), ('share', '=', True)]]):
+        portal = test.session('portal customer')
+        portal.login_name, portal.password = login, password
+        test.data['portal customer'] = customer
+        print('  portal customer: the demo\'s %s (%s)' % (login, customer))
     print('  users: %s' % ', '.join('%s (%s)' % (role, spec[0]) for role, spec in USERS.items()))
 
 
@@ -769,7 +780,8 @@ def follow_up_list(test):
     test.key_screen('follow-up')
     if test.screenshots:
         customer = SCREENSHOT_CUSTOMERS[0]
-        clerk.page.locator('.o_data_row').filter(has_text=customer).locator('visible=true').first.click()
+        clerk.page.locator('.o_data_row').filter(has_text=customer).filter(
+            has_text=re.compile(r'\bLate\b')).locator('visible=true').first.click()
         clerk.clicked('Follow-up: open a late invoice of %s' % customer)
         clerk.page.wait_for_selector('.o_form_view .o_form_statusbar')
         clerk.settle()
@@ -933,14 +945,17 @@ def customer_form_user(test):
     for label in ('Invoicing & Collections', 'Credit Hold', 'Overdue'):
         if label.lower() not in block.lower():
             raise StepFailed('the collections block lacks %s' % label)
-    if clerk.page.locator('.o_form_view .o_notebook button:text-is("Release")').locator('visible=true').count():
+    release = clerk.page.locator('.o_form_view .o_notebook button[name="action_release_credit_hold"]')
+    if release.locator('visible=true').count():
         raise StepFailed('a collections user sees Release credit hold')
 
 
 def policy_form(test):
     manager = test.session('collections manager')
     manager.menu('Invoicing', 'Configuration', 'Late Payment Policies')
-    manager.page.locator('.o_data_row').first.click()
+    rows = manager.page.locator('.o_data_row')
+    standard = rows.filter(has_text='Standard')  # the company default, for the screenshot
+    (standard if standard.count() else rows).first.click()
     manager.clicked('Late Payment Policies: open a policy')
     manager.page.wait_for_selector('.o_form_view')
     manager.settle()
@@ -961,7 +976,7 @@ def policy_form(test):
 def release_credit_hold(test):
     manager = test.session('collections manager')
     open_customer(manager, CREDIT_HOLD_CUSTOMER)
-    manager.click('.o_form_view .o_notebook button:text-is("Release")', 'Release (credit hold)')
+    manager.click('.o_form_view .o_notebook button[name="action_release_credit_hold"]', 'Release (credit hold)')
     manager.modal_flow(label='Release credit hold')
     partner = test.session('admin').rpc('res.partner', 'search_read', [
         [('name', '=', CREDIT_HOLD_CUSTOMER), ('is_company', '=', True)], ['credit_hold']])[0]
@@ -971,14 +986,15 @@ def release_credit_hold(test):
 
 # --- what the customer sees -----------------------------------------------------
 def customer_invoice(test):
-    """The customer's open invoice the portal, PDF and email screens show:
-    the one at the latest reminder stage."""
+    """The portal customer's oldest open invoice, which the portal and PDF
+    screens show."""
     admin = test.session('admin')
+    customer = test.data.get('portal customer', CREDIT_HOLD_CUSTOMER)
     found = admin.rpc('account.invoice', 'search_read', [[
-        ('partner_id.name', '=', CREDIT_HOLD_CUSTOMER), ('type', '=', 'out_invoice'), ('state', '=', 'open'),
+        ('commercial_partner_id.name', '=', customer), ('type', '=', 'out_invoice'), ('state', '=', 'open'),
         ('late_fee_origin_id', '=', False)], ['number']], {'order': 'date_due asc', 'limit': 1})
     if not found:
-        raise StepFailed('no open invoice of %s' % CREDIT_HOLD_CUSTOMER)
+        raise StepFailed('no open invoice of %s' % customer)
     return found[0]
 
 
@@ -1022,7 +1038,8 @@ def reminder_email(test):
     admin = test.session('admin')
     mails = []
     for subject in ('credit hold', 'final', 'late', 'reminder'):
-        mails = admin.rpc('mail.mail', 'search_read', [[('subject', 'ilike', subject)], [
+        mails = admin.rpc('mail.mail', 'search_read', [[
+            ('subject', 'ilike', subject), ('body_html', 'not ilike', TEST_CUSTOMER)], [
             'subject', 'email_from', 'email_to', 'recipient_ids', 'body_html']],
             {'limit': 1, 'order': 'id desc'})
         if mails:
