@@ -366,6 +366,15 @@ class TestCollectionsKpis(LatePaymentCase):
         view = self.env['collections.dashboard'].fields_view_get(
             view_type='form')
         arch = etree.fromstring(view['arch'])
+        # leaving it never asks to discard the period: its own controller,
+        # loaded with the web client
+        self.assertEqual(arch.get('js_class'), 'collections_dashboard_form')
+        assets = self.env.ref('customer_invoicing_flow.assets_backend')
+        self.assertEqual(assets.inherit_id,
+                         self.env.ref('web.assets_backend'))
+        self.assertTrue(assets.active)
+        self.assertIn('/customer_invoicing_flow/static/src/js/'
+                      'collections_dashboard.js', assets.arch)
         sheet = arch.find('sheet')
         self.assertEqual(sheet[0].findtext('h1'), 'Collections Dashboard')
         period = sheet[1].find("group[@name='period']")
