@@ -28,6 +28,7 @@ RAN = re.compile(r'^Ran (?P<count>\d+) tests? in ')
 MODULE_SUMMARY = re.compile(
     r'^Module (?P<addon>\w+): (?P<failures>\d+) failures, '
     r'(?P<errors>\d+) errors')
+SOME_TEST_FAILED = 'At least one test failed when loading the modules.'
 # loggers whose errors mean the run itself went wrong (not a test)
 LOADING_LOGGERS = ('odoo.modules.loading', 'odoo.modules.registry',
                    'odoo.service.server', 'odoo.tools.convert')
@@ -50,6 +51,7 @@ def parse(lines):
     ran = collections.Counter()
     failed = collections.OrderedDict()
     problems = []
+    summaries = []
     for raw in lines:
         match = LINE.match(raw.rstrip('\n'))
         if not match:
@@ -69,12 +71,16 @@ def parse(lines):
                 failed[test_id(where, result.group('method'))] = \
                     result.group('kind')
             continue
-        summary = MODULE_SUMMARY.match(text)
-        if summary:
+        if MODULE_SUMMARY.match(text) or text == SOME_TEST_FAILED:
+            # summaries of the failures listed one by one above; they
+            # are problems only if none was listed
+            summaries.append(raw.rstrip('\n'))
             continue
         if level == 'CRITICAL' or (
                 level == 'ERROR' and logger.startswith(LOADING_LOGGERS)):
             problems.append(raw.rstrip('\n'))
+    if summaries and not failed:
+        problems.extend(summaries)
     return {'ran': dict(ran), 'failed': failed, 'problems': problems}
 
 

@@ -45,6 +45,8 @@ GREEN_WITH_BASELINE = [
          'Traceback (most recent call last):'),
     line('ERROR', 'odoo.modules.module', 'Module account: 1 failures, '
          '0 errors'),
+    line('ERROR', 'odoo.modules.loading',
+         'At least one test failed when loading the modules.'),
     ran('customer_invoicing_flow', 'test_i18n', 8),
     # a test's own expected error, logged by the code under test
     line('ERROR', 'odoo.addons.customer_invoicing_flow.models.x',
@@ -123,3 +125,14 @@ def test_main_exit_code(tmp_path):
     assert check.main([str(log), '--modules', 'account',
                        '--baseline', BASELINE]) == 0
     assert check.main([str(log), '--modules', 'account']) == 1
+
+
+def test_failure_summary_without_failures_listed_fails():
+    """Odoo's summaries of failures are no problem when the failures are
+    listed, and one when none is (the log lost them)."""
+    summaries = [text for text in GREEN_WITH_BASELINE
+                 if 'failures,' in text or 'At least one' in text]
+    assert len(summaries) == 2
+    ok, report = run([ran('account', 'test_tax', 3)] + summaries, 'account')
+    assert not ok
+    assert len([r for r in report if r.startswith('RUN ERROR: ')]) == 2
