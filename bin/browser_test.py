@@ -780,8 +780,10 @@ def follow_up_list(test):
     test.key_screen('follow-up')
     if test.screenshots:
         customer = SCREENSHOT_CUSTOMERS[0]
-        clerk.page.locator('.o_data_row').filter(has_text=customer).filter(
-            has_text=re.compile(r'\bLate\b')).locator('visible=true').first.click()
+        rows = clerk.page.locator('.o_data_row').filter(has_text=customer).locator('visible=true').all()
+        # a row whose status cell says Late (not In grace period)
+        late = [row for row in rows if 'Late' in [cell.strip() for cell in row.inner_text().split('\t')]]
+        (late or rows)[0].click()
         clerk.clicked('Follow-up: open a late invoice of %s' % customer)
         clerk.page.wait_for_selector('.o_form_view .o_form_statusbar')
         clerk.settle()
@@ -962,7 +964,9 @@ def policy_form(test):
     test.key_screen('policy-form')
     policy = manager.record_id()
     grace = test.session('admin').rpc('late.payment.policy', 'read', [[policy], ['grace_days']])[0]['grace_days']
-    for value in (grace + 1, grace):
+    # one day of grace less (a policy's checks refuse a grace period that
+    # covers a fee stage), then back
+    for value in (max(grace - 1, 0), grace):
         manager.click('.o_form_button_edit', 'Edit (policy)')
         manager.field('grace_days', value)
         manager.click('.o_form_button_save', 'Save (policy)')
