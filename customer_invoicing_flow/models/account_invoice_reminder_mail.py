@@ -343,6 +343,11 @@ class AccountInvoice(models.Model):
         # invoice's description
         name_is_po = bool(po_reference and po_reference in name)
         grace = grace_end if grace_end and grace_end != due else False
+
+        def money(amount, amount_currency=currency):
+            # in the invoice's language: a PDF is rendered in the
+            # printing user's, where a QWeb monetary widget would format
+            return formatLang(self.env, amount, currency_obj=amount_currency)
         return {
             'is_open': is_open,
             'partly_paid': is_open and not float_is_zero(
@@ -351,9 +356,14 @@ class AccountInvoice(models.Model):
             'amount_total': invoice.amount_total,
             'amount_due': invoice.residual,
             'amount_paid': invoice.amount_total - invoice.residual,
+            'amount_total_text': money(invoice.amount_total),
+            'amount_due_text': money(invoice.residual),
+            'amount_paid_text': money(
+                invoice.amount_total - invoice.residual),
             'payments': [{'date': payment['date'],
                           'date_text': format_date(self.env, payment['date']),
                           'amount': payment['amount'],
+                          'amount_text': money(payment['amount']),
                           'reference': payment.get('ref') or ''}
                          for payment in payments],
             'on_hold': is_open and invoice.payment_hold,
@@ -369,6 +379,8 @@ class AccountInvoice(models.Model):
             'fees': [{'number': fee.number,
                       'date_text': format_date(self.env, fee.date_invoice),
                       'amount': fee.amount_total, 'residual': fee.residual,
+                      'amount_text': money(fee.amount_total, fee.currency_id),
+                      'residual_text': money(fee.residual, fee.currency_id),
                       'paid': fee.state == 'paid',
                       'currency': fee.currency_id}
                      for fee in fees],
