@@ -595,7 +595,7 @@ class TestLatePaymentAccess(LatePaymentCase):
             with self.assertRaises(AccessError):
                 policy.sudo(user).write({'grace_days': 3})
         manager = self.env['res.users'].create({
-            'name': 'Max Manager', 'login': 'cif_collections_manager',
+            'name': 'Max Manager', 'login': 'cif_policy_test_manager',
             'groups_id': [(6, 0, [
                 self.env.ref('base.group_user').id,
                 self.env.ref('customer_invoicing_flow.'
