@@ -8,7 +8,7 @@ from werkzeug.wrappers import BaseResponse
 
 import odoo
 from odoo.service import security
-from odoo.tests.common import SavepointCase
+from odoo.tests.common import SavepointCase, get_db_name
 
 
 def http_get(env, url, user=None, lang='en_US'):
@@ -35,6 +35,37 @@ def http_get(env, url, user=None, lang='en_US'):
     finally:
         store.delete(session)
         env['account.invoice'].invalidate_cache()
+
+
+class WsgiTestModeMixin(object):
+    """For test classes whose tests send requests through Odoo's WSGI
+    application (:func:`http_get`): the registry's test mode makes the
+    requests use the test cursor, so they see the class's data; each test
+    is rolled back, and the class's data when the class ends. Put it before
+    the SavepointCase base; the class's own data goes in
+    ``_setup_test_mode_class``, run in test mode."""
+
+    @classmethod
+    def setUpClass(cls):
+        registry = odoo.registry(get_db_name())
+        registry.enter_test_mode()
+        try:
+            super(WsgiTestModeMixin, cls).setUpClass()
+            cls._setup_test_mode_class()
+        except Exception:
+            registry.leave_test_mode()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super(WsgiTestModeMixin, cls).tearDownClass()
+        finally:
+            cls.registry.leave_test_mode()
+
+    @classmethod
+    def _setup_test_mode_class(cls):
+        """The class's data, created in test mode (nothing by default)."""
 
 
 class CustomerInvoicingFlowCase(SavepointCase):

@@ -8,13 +8,12 @@ import re
 import shutil
 import tempfile
 
-import odoo
 from odoo.exceptions import AccessDenied
-from odoo.tests.common import SavepointCase, get_db_name
+from odoo.tests.common import SavepointCase
 from odoo.tools import config
 from odoo.tools.misc import formatLang
 
-from .common import http_get
+from .common import WsgiTestModeMixin, http_get
 from .test_portal_report import pdf_text
 
 MODULE = 'customer_invoicing_flow'
@@ -223,26 +222,9 @@ class TestDemoData(SavepointCase):
                          text)
 
 
-class TestDemoPortal(SavepointCase):
+class TestDemoPortal(WsgiTestModeMixin, SavepointCase):
     """The portal's invoice list as each demo portal user, through Odoo's
     WSGI application (see test_portal_report.TestPortalLatePayment)."""
-
-    @classmethod
-    def setUpClass(cls):
-        registry = odoo.registry(get_db_name())
-        registry.enter_test_mode()
-        try:
-            super(TestDemoPortal, cls).setUpClass()
-        except Exception:
-            registry.leave_test_mode()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super(TestDemoPortal, cls).tearDownClass()
-        finally:
-            cls.registry.leave_test_mode()
 
     def setUp(self):
         super(TestDemoPortal, self).setUp()

@@ -10,12 +10,10 @@ import tempfile
 
 from lxml import html
 
-import odoo
-from odoo.tests.common import get_db_name
 from odoo.tools import config
 from odoo.tools.misc import format_date, formatLang
 
-from .common import LatePaymentCase, http_get
+from .common import LatePaymentCase, WsgiTestModeMixin, http_get
 
 NOTE = 'Overdue amounts bear interest at 8 percent a year.'
 
@@ -185,32 +183,14 @@ class TestInvoicePdf(LatePaymentCase):
         self.assertNotIn('Late payment', text)
 
 
-class TestPortalLatePayment(LatePaymentCase):
+class TestPortalLatePayment(WsgiTestModeMixin, LatePaymentCase):
     """Real HTTP requests through werkzeug's test client on Odoo's WSGI
     application, in-process. The registry's test mode makes the requests
     use the test cursor, so they see the class's data; each test is rolled
     back, and the class's data when the class ends."""
 
     @classmethod
-    def setUpClass(cls):
-        registry = odoo.registry(get_db_name())
-        registry.enter_test_mode()
-        try:
-            super(TestPortalLatePayment, cls).setUpClass()
-            cls._setup_portal()
-        except Exception:
-            registry.leave_test_mode()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super(TestPortalLatePayment, cls).tearDownClass()
-        finally:
-            cls.registry.leave_test_mode()
-
-    @classmethod
-    def _setup_portal(cls):
+    def _setup_test_mode_class(cls):
         cls.policy = cls.create_policy(grace_days=10, note=NOTE)
         # due 31 March 2023: late, grace ended 10 April 2023
         cls.late_invoice = cls.create_invoice(100.0, policy=cls.policy)

@@ -14,10 +14,8 @@ import re
 
 from lxml import html
 
-import odoo
-from odoo.tests.common import get_db_name
 
-from .common import http_get
+from .common import WsgiTestModeMixin, http_get
 from .test_payment_reminders import DUE, ReminderCase
 
 BASE_URL = 'http://localhost:8765'
@@ -26,28 +24,10 @@ RUN_DAYS = ('2023-03-28', '2023-04-01', '2023-04-11', '2023-04-30',
 INVOICE_PATH = re.compile(r'^/my/invoices/(?P<id>\d+)\?access_token=\S+$')
 
 
-class TestReminderLinks(ReminderCase):
+class TestReminderLinks(WsgiTestModeMixin, ReminderCase):
 
     @classmethod
-    def setUpClass(cls):
-        registry = odoo.registry(get_db_name())
-        registry.enter_test_mode()
-        try:
-            super(TestReminderLinks, cls).setUpClass()
-            cls._setup_reminders()
-        except Exception:
-            registry.leave_test_mode()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super(TestReminderLinks, cls).tearDownClass()
-        finally:
-            cls.registry.leave_test_mode()
-
-    @classmethod
-    def _setup_reminders(cls):
+    def _setup_test_mode_class(cls):
         params = cls.env['ir.config_parameter'].sudo()
         params.set_param('web.base.url', BASE_URL)
         params.set_param('web.base.url.freeze', 'True')
