@@ -27,6 +27,8 @@ import sys
 
 import psycopg2
 
+from free_port import free_port
+
 MODULE = 'customer_invoicing_flow'
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON_TABLES = ('payment_reminder_log', 'late_payment_policy',
@@ -159,9 +161,11 @@ class Check:
         demo_ids = demo_record_names()
         self.sql("DELETE FROM ir_model_data WHERE module = %s AND name = ANY(%s) "
                  "AND model NOT LIKE 'late.payment.%%'", (MODULE, demo_ids))
-        self.sql("DELETE FROM ir_model_data WHERE module = %s AND model = "
-                 "'product.template' AND name = ANY(%s)",
-                 (MODULE, [name + '_product_template' for name in demo_ids]))
+        # and the parents Odoo names after them (_inherits: a product's
+        # template, a user's partner)
+        self.sql("DELETE FROM ir_model_data WHERE module = %s AND name = ANY(%s)",
+                 (MODULE, [name + suffix for name in demo_ids
+                           for suffix in ('_product_template', '_res_partner')]))
         addon_rows = self.counts(ADDON_TABLES)
         before = self.ledger()
         print('before: %s' % ', '.join('%s %s' % item for item in sorted(addon_rows.items())))
@@ -212,8 +216,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('source', help='a database with the addon and data (e.g. the demo one)')
     parser.add_argument('--keep', action='store_true', help='keep the copy for inspection')
-    parser.add_argument('--http-port', type=int, default=8198)
-    sys.exit(Check(parser.parse_args()).run())
+    parser.add_argument('--http-port', type=int, default=None,
+                        help='the port of the Odoo processes (default: a free one)')
+    args = parser.parse_args()
+    args.http_port = args.http_port or free_port()
+    sys.exit(Check(args).run())
 
 
 if __name__ == '__main__':
