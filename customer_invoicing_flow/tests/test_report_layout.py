@@ -57,6 +57,10 @@ def serve_files(files):
     bytes) in a thread; returns the server (``shutdown()`` it)."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        # wkhtmltopdf may open a connection it never sends on: it must not
+        # hold the server (a request waits 10 s at most)
+        timeout = 10
+
         def do_GET(self):  # pylint: disable=invalid-name
             body = files.get(self.path.split('?')[0])
             self.send_response(200 if body is not None else 404)
@@ -67,7 +71,9 @@ def serve_files(files):
         def log_message(self, *args):
             pass
 
-    server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+    # one thread per connection: a connection left idle blocks no other
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
