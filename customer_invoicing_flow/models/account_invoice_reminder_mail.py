@@ -103,6 +103,8 @@ class AccountInvoice(models.Model):
         - ``next``: sentences on what the policy's later stages will do,
           only those stages that exist and do something;
         - ``has_credit_hold_stage``: a later stage puts the account on hold.
+        - ``final_subject``, ``credit_hold_subject``: the words of the final
+          notice's and of the credit-hold stage's subjects.
 
         A few queries for the whole email, whatever its size."""
         self.ensure_one()
@@ -221,6 +223,13 @@ class AccountInvoice(models.Model):
             'activity': bool(activity_stages),
             'next': next_sentences,
             'has_credit_hold_stage': has_credit_hold_stage,
+            # the subjects' words that depend on what the stage did: in
+            # Python, so that they are translated (a template's ${...}
+            # is code, kept as it is by its translations)
+            'final_subject': _("final notice before credit hold")
+            if has_credit_hold_stage else _("final notice"),
+            'credit_hold_subject': _("your account is on credit hold")
+            if credit_hold else _("overdue invoices"),
         }
 
     @api.model
