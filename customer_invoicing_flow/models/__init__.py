@@ -5,6 +5,12 @@ from . import late_payment_policy
 from . import late_payment_hold
 from . import late_fee_charge
 from . import account_invoice
+from . import account_invoice_delivery
+from . import account_invoice_late_payment
+from . import account_invoice_late_fee
+from . import account_invoice_collections
+from . import account_invoice_lifecycle
+from . import account_invoice_report
 from . import account_invoice_reminder_mail
 from . import payment_reminder_log
 from . import payment_reminder_resend

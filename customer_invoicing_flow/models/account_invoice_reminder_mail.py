@@ -40,6 +40,47 @@ class AccountInvoice(models.Model):
     # ------------------------------------------------------------------
 
     @api.multi
+    def get_reminder_recipient(self):
+        """Who receives the reminders: the invoice's address when it is an
+        invoicing contact, else the customer's first invoicing contact
+        with an email, else the customer itself."""
+        self.ensure_one()
+        if self.partner_id.type == 'invoice' and self.partner_id.email:
+            return self.partner_id
+        commercial = self.commercial_partner_id
+        contacts = commercial.child_ids.filtered(
+            lambda child: child.type == 'invoice' and child.email)
+        return contacts[:1] or commercial
+
+    @api.multi
+    def get_reminder_statement_invoices(self):
+        """The invoices one reminder email lists (context key
+        ``reminder_invoice_ids``), else this one."""
+        self.ensure_one()
+        ids = self.env.context.get('reminder_invoice_ids') or []
+        if self.id in ids:
+            return self.browse(ids)
+        return self
+
+    @api.multi
+    def get_reminder_statement_label(self):
+        invoices = self.get_reminder_statement_invoices()
+        if len(invoices) == 1:
+            return invoices.number
+        return _("%d invoices") % len(invoices)
+
+    @api.multi
+    def get_reminder_portal_url(self):
+        """Link to the invoice in the customer portal (with its token)."""
+        self.ensure_one()
+        if not self.access_token:
+            self.sudo()._generate_access_token()
+        base_url = self.env['ir.config_parameter'].sudo().get_param(
+            'web.base.url')
+        return '%s/my/invoices/%d?access_token=%s' % (
+            base_url, self.id, self.access_token)
+
+    @api.multi
     def _reminder_mail_logs(self):
         """The reminder logs of the email being rendered: those of its
         stage (context ``reminder_stage_id``, set by the reminder run) for

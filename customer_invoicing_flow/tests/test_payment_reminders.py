@@ -13,7 +13,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
-from ..models.account_invoice import REPORT_BUNDLES
+from ..models.account_invoice_report import REPORT_BUNDLES
 from .common import LatePaymentCase
 from .test_invoice_lifecycle import stub_pdf
 

@@ -1,0 +1,292 @@
+# Copyright 2026 customer_invoicing_flow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Late-payment state: the policy frozen at validation, the payment holds,
+and the adapter from invoices to the pure fee engine (``late_fees``):
+terms, payments, holds and charges read in one query per kind."""
+import json
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .. import late_fees
+from .late_payment_policy import FROZEN_AMOUNTS
+
+LATE_PAYMENT_STATES = [
+    ('not_due', 'Not due'),
+    ('in_grace', 'In grace period'),
+    ('late', 'Late'),
+    ('paid', 'Paid'),
+    ('on_hold', 'On hold'),
+]
+
+
+class AccountInvoice(models.Model):
+    _inherit = 'account.invoice'  # pylint: disable=R8180
+
+    # Late payment: the policy and its terms frozen at validation
+    late_payment_policy_id = fields.Many2one(
+        'late.payment.policy', string='Late-Payment Policy', copy=False,
+        ondelete='restrict', track_visibility='onchange',
+        help="The policy in force when the invoice was validated. Changing "
+             "it on a validated invoice freezes the new policy's current "
+             "terms.")
+    late_payment_terms = fields.Text(
+        string='Late-Payment Terms', copy=False, readonly=True,
+        help="The policy terms in force when the policy was set (JSON, "
+             "company-currency amounts): later edits of the policy do not "
+             "change this invoice.")
+    grace_end_date = fields.Date(
+        string='Grace Period Ends', compute='_compute_grace_end_date',
+        store=True)
+    late_payment_state = fields.Selection(
+        LATE_PAYMENT_STATES, string='Late-Payment Status',
+        compute='_compute_late_payment', search='_search_late_payment_state')
+    days_late = fields.Integer(compute='_compute_late_payment')
+    late_fee_accrued = fields.Monetary(
+        string='Late Fee Due', compute='_compute_late_payment',
+        help="The late fee that would be charged today and is not charged "
+             "yet.")
+    late_fee_charged = fields.Monetary(
+        string='Late Fees Charged', compute='_compute_late_payment',
+        help="Total of the late fees charged, cancelled fee invoices "
+             "excluded.")
+    late_fee_preview = fields.Text(
+        string='Fee Timeline', compute='_compute_late_payment',
+        help="What each remaining fee-charging stage would charge if "
+             "nothing more is paid.")
+    payment_hold = fields.Boolean(
+        copy=False, readonly=True, track_visibility='onchange',
+        help="On hold (e.g. disputed): no late-payment interest accrues and "
+             "nothing is charged.")
+    payment_hold_reason = fields.Char(
+        copy=False, readonly=True, track_visibility='onchange')
+    payment_hold_ids = fields.One2many(
+        'late.payment.hold', 'invoice_id', string='Hold Periods',
+        readonly=True)
+    reminder_log_ids = fields.One2many(
+        'payment.reminder.log', 'invoice_id', string='Reminder History',
+        readonly=True)
+    reminder_stage_id = fields.Many2one(
+        'late.payment.policy.stage', copy=False,
+        readonly=True, index=True, ondelete='set null',
+        help="The latest reminder stage the invoice reached.")
+    reminder_date = fields.Date(
+        string='Last Reminder Run', copy=False, readonly=True)
+
+    @api.depends('date_due', 'date_invoice', 'late_payment_terms')
+    def _compute_grace_end_date(self):
+        for invoice in self:
+            due = invoice.date_due or invoice.date_invoice
+            if not (due and invoice.late_payment_terms):
+                invoice.grace_end_date = False
+                continue
+            grace = json.loads(invoice.late_payment_terms)['grace_days']
+            invoice.grace_end_date = fields.Date.to_string(
+                fields.Date.from_string(due) + timedelta(days=grace))
+
+    @api.depends('late_payment_terms', 'state', 'amount_total', 'date_due',
+                 'residual', 'payment_hold', 'late_fee_charge_ids.amount',
+                 'late_fee_charge_ids.fee_invoice_id.state')
+    def _compute_late_payment(self):
+        """Evaluate the invoices as of today, or the context's
+        ``late_payment_as_of`` (ISO date), with one query per input kind for
+        the whole recordset."""
+        as_of = self._late_payment_as_of()
+        evaluated = self._late_payment_evaluate(as_of)
+        for invoice in self:
+            result = evaluated.get(invoice.id)
+            if not result:
+                invoice.late_payment_state = False
+                invoice.days_late = 0
+                invoice.late_fee_accrued = 0.0
+                invoice.late_fee_charged = 0.0
+                invoice.late_fee_preview = False
+                continue
+            evaluation = result['evaluation']
+            invoice.late_payment_state = evaluation.state
+            invoice.days_late = evaluation.days_late \
+                if evaluation.state not in ('paid', 'not_due') else 0
+            invoice.late_fee_accrued = float(evaluation.charge)
+            invoice.late_fee_charged = float(sum(
+                amount for _date, amount in result['facts'].charges))
+            invoice.late_fee_preview = invoice._late_fee_preview_text(
+                result['terms'], result['facts'], as_of)
+
+    def _search_late_payment_state(self, operator, value):
+        """Evaluate the candidate invoices: the state depends on today."""
+        if operator not in ('=', '!=', 'in', 'not in'):
+            raise UserError(_("Unsupported search on the late-payment "
+                              "status: %s") % operator)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        candidates = self.search([
+            ('type', '=', 'out_invoice'), ('state', 'in', ('open', 'paid')),
+            ('late_payment_terms', '!=', False)])
+        ids = candidates.filtered(
+            lambda invoice: invoice.late_payment_state in values).ids
+        if operator in ('!=', 'not in'):
+            return [('id', 'not in', ids)]
+        return [('id', 'in', ids)]
+
+    @api.multi
+    def write(self, vals):
+        if 'late_payment_policy_id' in vals \
+                and 'late_payment_terms' not in vals:
+            if self.filtered(lambda invoice: invoice.state != 'draft') \
+                    and not self.env.user.has_group(
+                        'customer_invoicing_flow.group_collections_user'):
+                raise AccessError(_(
+                    "Only collections staff may change the late-payment "
+                    "policy of a validated invoice."))
+            # sudo: whoever validates (e.g. a warehouse user invoicing on
+            # delivery) freezes the terms without reading policies himself
+            policy = self.env['late.payment.policy'].sudo().browse(
+                vals['late_payment_policy_id'])
+            vals = dict(vals, late_payment_terms=policy and json.dumps(
+                policy._late_payment_terms_values(), sort_keys=True))
+        return super(AccountInvoice, self).write(vals)
+
+    @api.multi
+    def invoice_validate(self):
+        """Freeze the late-payment policy in force on customer invoices."""
+        for invoice in self.filtered(
+                lambda inv: inv.type == 'out_invoice'
+                and not inv.late_fee_origin_id):
+            policy = invoice.sudo().late_payment_policy_id \
+                or invoice._default_late_payment_policy()
+            if policy:
+                invoice.write({'late_payment_policy_id': policy.id})
+        return super(AccountInvoice, self).invoice_validate()
+
+    @api.multi
+    def _default_late_payment_policy(self):
+        """The customer's policy, else the company's (same company only)."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        policy = self.partner_id.commercial_partner_id.sudo() \
+            .late_payment_policy_id
+        if not policy or policy.company_id != company:
+            policy = company.late_payment_policy_id
+        return policy
+
+    @api.model
+    def _late_payment_as_of(self):
+        as_of = self.env.context.get('late_payment_as_of')
+        if as_of and not isinstance(as_of, str):
+            as_of = fields.Date.to_string(as_of)
+        return as_of or fields.Date.context_today(self)
+
+    @api.model
+    def _terms_from_values(self, values, invoice, date):
+        """:class:`late_fees.PolicyTerms` from frozen ``values`` for
+        ``invoice``, company amounts converted at ``date``."""
+        company_currency = self.env['res.currency'].browse(
+            values['currency_id'])
+        currency = invoice.currency_id
+        convert = company_currency.with_context(
+            date=date, company_id=invoice.company_id.id).compute
+        amounts = {}
+        for name in FROZEN_AMOUNTS:
+            # terms frozen before a field existed (charge_min): 0, as then
+            amount = float(values.get(name) or 0.0)
+            if amount and company_currency != currency:
+                amount = convert(amount, currency, round=False)
+            amounts[name] = amount
+        return late_fees.PolicyTerms(
+            grace_days=values['grace_days'],
+            interest_start=values['interest_start'],
+            fee_percent=values['fee_percent'],
+            interest_rate=values['interest_rate'],
+            **amounts)
+
+    @api.multi
+    def _late_payment_terms_at(self, date):
+        self.ensure_one()
+        return self._terms_from_values(
+            json.loads(self.late_payment_terms), self, date)
+
+    @api.multi
+    def _late_payment_facts(self):
+        """{invoice id: late_fees.InvoiceFacts} with three queries in all.
+
+        Payments and credit notes are the partial reconciliations of the
+        invoice's receivable lines, dated by their counterpart line and taken
+        in the invoice currency (as account.invoice._get_payments_vals does).
+        """
+        invoices = self.filtered(lambda inv: isinstance(inv.id, int))
+        if not invoices:
+            return {}
+        self.env.cr.execute("""
+            SELECT inv.id, apr.amount, apr.amount_currency, apr.currency_id,
+                   counterpart.date
+              FROM account_invoice inv
+              JOIN account_move_line line
+                ON line.move_id = inv.move_id
+               AND line.account_id = inv.account_id
+              JOIN account_partial_reconcile apr
+                ON apr.debit_move_id = line.id
+              JOIN account_move_line counterpart
+                ON counterpart.id = apr.credit_move_id
+             WHERE inv.id IN %s
+        """, (tuple(invoices.ids),))
+        payments = {invoice.id: [] for invoice in invoices}
+        for invoice_id, amount, amount_currency, currency_id, date \
+                in self.env.cr.fetchall():
+            invoice = invoices.browse(invoice_id)
+            currency = invoice.currency_id
+            if currency_id and currency_id == currency.id:
+                amount = amount_currency
+            elif currency != invoice.company_id.currency_id:
+                amount = invoice.company_id.currency_id.with_context(
+                    date=invoice.date or invoice.date_invoice,
+                    company_id=invoice.company_id.id).compute(
+                        amount, currency, round=False)
+            payments[invoice_id].append((date, abs(amount)))
+        holds = {invoice.id: [] for invoice in invoices}
+        # sudo: anyone who may read the invoice may see its late-payment
+        # status, and the holds and charges are part of it
+        for hold in self.env['late.payment.hold'].sudo().search_read(
+                [('invoice_id', 'in', invoices.ids)],
+                ['invoice_id', 'date_start', 'date_end']):
+            if hold['date_end'] and hold['date_end'] < hold['date_start']:
+                continue  # released the day it started: no day on hold
+            holds[hold['invoice_id'][0]].append(
+                (hold['date_start'], hold['date_end'] or None))
+        charges = {invoice.id: [] for invoice in invoices}
+        for charge in self.env['late.fee.charge'].sudo().search_read(
+                [('invoice_id', 'in', invoices.ids),
+                 ('fee_invoice_id.state', '!=', 'cancel')],
+                ['invoice_id', 'date', 'amount']):
+            charges[charge['invoice_id'][0]].append(
+                (charge['date'], charge['amount']))
+        return {
+            invoice.id: late_fees.InvoiceFacts(
+                amount=invoice.amount_total,
+                due_date=invoice.date_due or invoice.date_invoice,
+                payments=payments[invoice.id],
+                holds=holds[invoice.id],
+                charges=charges[invoice.id])
+            for invoice in invoices}
+
+    @api.multi
+    def _late_payment_evaluate(self, as_of):
+        """{invoice id: {'terms', 'facts', 'evaluation'}} for the validated
+        customer invoices of ``self`` that have late-payment terms."""
+        invoices = self.filtered(
+            lambda inv: inv.type == 'out_invoice' and inv.late_payment_terms
+            and inv.state in ('open', 'paid')
+            and (inv.date_due or inv.date_invoice))
+        facts = invoices._late_payment_facts()
+        result = {}
+        for invoice in invoices:
+            if invoice.id not in facts:
+                continue
+            terms = invoice._late_payment_terms_at(as_of)
+            result[invoice.id] = {
+                'terms': terms,
+                'facts': facts[invoice.id],
+                'evaluation': late_fees.evaluate(
+                    terms, facts[invoice.id], as_of,
+                    invoice.currency_id.rounding),
+            }
+        return result
