@@ -1,4 +1,3 @@
-from . import test_late_fees_engine
 from . import test_delivery_invoicing
 from . import test_late_payment_policy
 from . import test_delivery_invoicing_concurrency
@@ -9,7 +8,6 @@ from . import test_collections_kpis
 from . import test_partner_collections
 from . import test_payment_reminders
 from . import test_payment_reminders_concurrency
-from . import test_reminder_plan
 from . import test_i18n
 from . import test_report_layout
 from . import test_multi_company_rules
