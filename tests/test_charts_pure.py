@@ -3,20 +3,15 @@
 Pure Python, no Odoo and no database:
     .venv/bin/pytest -p no:odoo tests/test_charts_pure.py
 """
-import importlib.util
-import os
 import re
 import xml.etree.ElementTree as ET
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Loaded from its file: importing the addon package would import Odoo.
-_SPEC = importlib.util.spec_from_file_location(
-    'charts', os.path.join(ROOT, 'customer_invoicing_flow', 'charts.py'))
-charts = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(charts)
+from pure_module import load
+
+charts = load('customer_invoicing_flow/charts.py')
 
 SVG = '{http://www.w3.org/2000/svg}'
 

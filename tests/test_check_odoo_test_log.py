@@ -4,14 +4,11 @@ runner, against the baseline of tests allowed to fail.
 Pure Python, no Odoo and no database:
     .venv/bin/pytest -p no:odoo tests/test_check_odoo_test_log.py
 """
-import importlib.util
 import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_SPEC = importlib.util.spec_from_file_location(
-    'check_odoo_test_log', os.path.join(ROOT, 'bin', 'check_odoo_test_log.py'))
-check = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(check)
+from pure_module import ROOT, load
+
+check = load('bin/check_odoo_test_log.py')
 
 BASELINE = os.path.join(ROOT, 'tests', 'odoo_core_baseline.txt')
 PREFIX = '2026-12-03 20:34:16,184 24130 %s cif_test_odoo %s: %s'

@@ -3,8 +3,6 @@
 Pure Python, no Odoo and no database:
     .venv/bin/pytest -p no:odoo tests/test_collections_kpis_pure.py
 """
-import importlib.util
-import os
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -12,13 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Loaded from its file: importing the addon package would import Odoo.
-_SPEC = importlib.util.spec_from_file_location(
-    'collections_kpis',
-    os.path.join(ROOT, 'customer_invoicing_flow', 'collections_kpis.py'))
-kpis = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(kpis)
+from pure_module import load
+
+kpis = load('customer_invoicing_flow/collections_kpis.py')
 
 D = Decimal
 BUCKETS = [bucket for bucket, dummy in kpis.AGING_BUCKETS]

@@ -12,9 +12,7 @@ after the due date (day(1) = 2023-04-01, day(30) = 2023-04-30, day(61) =
 2023-05-31), rounding to the cent.
 """
 import decimal
-import importlib.util
 import json
-import os
 import unittest
 from datetime import date, timedelta
 from dataclasses import replace
@@ -24,12 +22,9 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Loaded from its file: importing the addon package would import Odoo.
-_SPEC = importlib.util.spec_from_file_location(
-    'late_fees', os.path.join(ROOT, 'customer_invoicing_flow', 'late_fees.py'))
-late_fees = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(late_fees)
+from pure_module import load
+
+late_fees = load('customer_invoicing_flow/late_fees.py')
 
 D = Decimal
 DUE = date(2023, 3, 31)

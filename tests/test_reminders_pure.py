@@ -4,20 +4,15 @@
 random policies and calendars (no database):
     .venv/bin/pytest -p no:odoo tests/test_reminders_pure.py
 """
-import importlib.util
-import os
 import unittest
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Loaded from its file: importing the addon package would import Odoo.
-_SPEC = importlib.util.spec_from_file_location(
-    'reminders', os.path.join(ROOT, 'customer_invoicing_flow', 'reminders.py'))
-reminders = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(reminders)
+from pure_module import load
+
+reminders = load('customer_invoicing_flow/reminders.py')
 
 DUE = date(2023, 3, 31)
 # the default policy: heads-up, due, late with fee, final, credit hold
