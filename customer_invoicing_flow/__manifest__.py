@@ -22,6 +22,7 @@
         "data/mail_template_statement.xml",
         "data/late_payment_policy_data.xml",
         "views/late_payment_policy_views.xml",
+        "views/late_fee_charge_views.xml",
         "wizards/late_payment_hold_wizard_views.xml",
         "wizards/payment_reminder_send_wizard_views.xml",
         "wizards/collections_result_wizard_views.xml",
