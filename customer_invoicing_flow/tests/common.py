@@ -1,14 +1,23 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Shared test base: accounting set-up that works on a database with or
-without a chart of accounts, and factories for customers, products, sales
-orders and deliveries."""
+without a chart of accounts, the users of each role, and factories for
+customers, products, sales orders, deliveries, invoices and payments (the
+plain functions are in ``fixtures.py``, re-exported here)."""
 from werkzeug.test import Client
 from werkzeug.wrappers import BaseResponse
 
 import odoo
 from odoo.service import security
 from odoo.tests.common import SavepointCase, get_db_name
+
+from .fixtures import (  # noqa: F401 pylint: disable=unused-import
+    LOGIN_PREFIX, ROLES, STUB_PDF, create_company, create_invoice,
+    create_payment, create_user, pdf_text, render_real_pdf, stub_pdf,
+    use_stub_pdf)
+
+# the reminder tests' due date
+DUE = '2023-03-31'
 
 
 def http_get(env, url, user=None, lang='en_US'):
@@ -63,6 +72,15 @@ class WsgiTestModeMixin(object):
         finally:
             cls.registry.leave_test_mode()
 
+    def setUp(self):
+        super(WsgiTestModeMixin, self).setUp()
+        # A request "commits" the test cursor by releasing and setting again
+        # its savepoint ``test_cursor`` (odoo.sql_db.TestCursor), which
+        # would release this test's savepoint set after it: set a
+        # ``test_cursor`` inside this test's savepoint. The commits stay
+        # inside, and the test is rolled back as usual.
+        self.cr.execute('SAVEPOINT test_cursor')
+
     @classmethod
     def _setup_test_mode_class(cls):
         """The class's data, created in test mode (nothing by default)."""
@@ -82,20 +100,12 @@ class CustomerInvoicingFlowCase(SavepointCase):
         cls.warehouse = cls.env['stock.warehouse'].search(
             [('company_id', '=', cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id
-        cls.salesperson = cls.env['res.users'].create({
-            'name': 'Sam Salesperson',
-            'login': 'cif_salesperson',
-            'email': 'sam@example.com',
-            'groups_id': [(6, 0, [
-                cls.env.ref('sales_team.group_sale_salesman').id,
-                cls.env.ref('base.group_user').id])],
-        })
-        cls.collections_user = cls.env['res.users'].create({
-            'name': 'Colin Collections',
-            'login': 'cif_collections',
-            'email': 'colin@example.com',
-            'groups_id': [(6, 0, [cls.env.ref('base.group_user').id])],
-        })
+        cls.salesperson = create_user(cls.env, 'salesman', 'Sam Salesperson')
+        # the company's collections responsible (activities nobody else
+        # owns go to them)
+        cls.collections_user = create_user(
+            cls.env, 'collections', 'Colin Collections',
+            login='collections_responsible')
         cls.company.collections_user_id = cls.collections_user
 
     @classmethod
@@ -313,23 +323,12 @@ class LatePaymentCase(CustomerInvoicingFlowCase):
             'categ_id': cls.category.id,
             'taxes_id': [(5, 0, 0)],
         })
-        cls.clerk = cls.env['res.users'].create({
-            'name': 'Clara Collections',
-            'login': 'cif_collections_clerk',
-            'email': 'clara@example.com',
-            'groups_id': [(6, 0, [
-                cls.env.ref('base.group_user').id,
-                cls.env.ref(
-                    'customer_invoicing_flow.group_collections_user').id])],
-        })
-        cls.billing_user = cls.env['res.users'].create({
-            'name': 'Bill Billing',
-            'login': 'cif_billing',
-            'email': 'bill@example.com',
-            'groups_id': [(6, 0, [
-                cls.env.ref('base.group_user').id,
-                cls.env.ref('account.group_account_invoice').id])],
-        })
+        # collections staff working the invoices; an invoicing user
+        # without collections rights; a collections manager
+        cls.clerk = create_user(cls.env, 'collections', 'Clara Collections')
+        cls.billing_user = create_user(cls.env, 'invoicing', 'Bill Billing')
+        cls.collections_manager = create_user(
+            cls.env, 'collections_manager', 'Mona Manager')
         cls.customer = cls.create_customer('CIF Late Payer')
         cls.company.late_payment_policy_id = False
 
@@ -357,44 +356,24 @@ class LatePaymentCase(CustomerInvoicingFlowCase):
         partner = partner or cls.customer
         if policy is not None:
             partner.commercial_partner_id.late_payment_policy_id = policy
-        invoice = cls.env['account.invoice'].create({
-            'type': 'out_invoice',
-            'partner_id': partner.id,
-            'account_id': cls.account_receivable.id,
-            'journal_id': cls.sale_journal.id,
-            'company_id': cls.company.id,
-            'currency_id': (currency or cls.currency).id,
-            'date_invoice': date_invoice,
-            'date_due': date_due,
-            'invoice_line_ids': [(0, 0, {
-                'name': 'Consulting',
-                'quantity': 1.0,
-                'price_unit': amount,
-                'account_id': cls.account_income.id,
-            })],
-        })
-        if validate:
-            invoice.action_invoice_open()
-        return invoice
+        return create_invoice(
+            cls.env, partner, amount, cls.account_receivable,
+            cls.account_income, cls.sale_journal, date_invoice=date_invoice,
+            date_due=date_due, currency=currency or cls.currency,
+            validate=validate)
 
     @classmethod
     def pay(cls, invoice, amount, date):
         """Register a real payment of ``amount`` (invoice currency)."""
-        payment = cls.env['account.payment'].create({
-            'payment_type': 'inbound',
-            'partner_type': 'customer',
-            'partner_id': invoice.partner_id.id,
-            'amount': amount,
-            'currency_id': invoice.currency_id.id,
-            'payment_date': date,
-            'journal_id': cls.bank_journal.id,
-            'payment_method_id': cls.env.ref(
-                'account.account_payment_method_manual_in').id,
-            'invoice_ids': [(6, 0, invoice.ids)],
-            'communication': invoice.number,
-        })
-        payment.post()
-        return payment
+        return create_payment(cls.env, cls.bank_journal, amount, date,
+                              invoice=invoice)
+
+    @classmethod
+    def pay_unapplied(cls, partner, amount, date):
+        """A posted payment of ``amount`` from ``partner``, reconciled
+        with nothing."""
+        return create_payment(cls.env, cls.bank_journal, amount, date,
+                              partner=partner)
 
     @classmethod
     def credit_note(cls, invoice, amount, date):
@@ -425,3 +404,81 @@ class LatePaymentCase(CustomerInvoicingFlowCase):
     @staticmethod
     def as_of(records, date):
         return records.with_context(late_payment_as_of=date)
+
+
+class ReminderCase(LatePaymentCase):
+    """A policy shaped like the default one: heads-up 3 days before the due
+    date, reminders at +1, +11 (with a fixed fee of 40, after 10 days of
+    grace), +30 (with a phone call) and +45 (credit hold)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(ReminderCase, cls).setUpClass()
+        ref = cls.env.ref
+        template = 'customer_invoicing_flow.mail_template_reminder_%s'
+
+        def stage(name, offset, key, **vals):
+            values = {'name': name, 'day_offset': offset,
+                      'send_email': True,
+                      'mail_template_id': ref(template % key).id}
+            values.update(vals)
+            return (0, 0, values)
+
+        cls.policy = cls.env['late.payment.policy'].create({
+            'name': 'CIF reminders',
+            'company_id': cls.company.id,
+            'grace_days': 10,
+            'fee_fixed': 40.0,
+            'fee_product_id': cls.fee_product.id,
+            'note': 'Late payment costs 40.00 after ten days of grace.',
+            'stage_ids': [
+                stage('Heads-up', -3, 'before_due'),
+                stage('Due', 1, 'due'),
+                stage('Late', 11, 'late', charge_fee=True),
+                stage('Final', 30, 'final', create_activity=True,
+                      activity_type_id=ref('mail.mail_activity_data_call').id),
+                stage('Hold', 45, 'credit_hold', credit_hold=True),
+            ],
+        })
+        cls.stages = {stage.day_offset: stage
+                      for stage in cls.policy.stage_ids}
+        cls.Invoice = cls.env['account.invoice']
+        cls.Log = cls.env['payment.reminder.log']
+        cls.call = ref('mail.mail_activity_data_call')
+        cls.todo = ref('mail.mail_activity_data_todo')
+
+    def setUp(self):
+        super(ReminderCase, self).setUp()
+        use_stub_pdf(self)
+
+    def invoice_for(self, name, amount=1000.0, due=DUE, **vals):
+        customer = self.create_customer(name)
+        return self.create_invoice(amount, date_invoice='2023-03-01',
+                                   date_due=due, partner=customer,
+                                   policy=self.policy, **vals)
+
+    def run_day(self, as_of, **kwargs):
+        return self.Invoice._cron_process_late_payments(as_of, **kwargs)
+
+    def mails(self, invoices):
+        return self.env['mail.mail'].search([
+            ('model', '=', 'account.invoice'),
+            ('res_id', 'in', invoices.ids)], order='id')
+
+    def logs(self, invoices):
+        return self.Log.search([('invoice_id', 'in', invoices.ids)],
+                               order='id')
+
+    def activities(self, invoices, activity_type=None):
+        domain = [('res_model', '=', 'account.invoice'),
+                  ('res_id', 'in', invoices.ids)]
+        if activity_type:
+            domain.append(('activity_type_id', '=', activity_type.id))
+        return self.env['mail.activity'].search(domain)
+
+    def snapshot(self, invoices):
+        """Everything a run can produce, to compare two runs."""
+        return (self.logs(invoices).ids, self.mails(invoices).ids,
+                self.activities(invoices).ids,
+                invoices.mapped('late_fee_invoice_ids').ids,
+                invoices.mapped('commercial_partner_id.credit_hold'))

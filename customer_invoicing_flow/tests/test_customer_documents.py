@@ -10,7 +10,7 @@ from lxml import html
 
 from odoo.tools.misc import formatLang
 
-from .test_payment_reminders import ReminderCase
+from .common import ReminderCase
 
 
 def mail_text(mail):

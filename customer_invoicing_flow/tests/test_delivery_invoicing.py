@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo import fields
 
-from .common import CustomerInvoicingFlowCase
+from .common import CustomerInvoicingFlowCase, create_company
 
 
 class TestDeliveryInvoicing(CustomerInvoicingFlowCase):
@@ -122,7 +122,7 @@ class TestDeliveryInvoicing(CustomerInvoicingFlowCase):
         self.assertEqual(order.invoice_status, 'to invoice')
 
     def test_company_off_by_default(self):
-        company = self.env['res.company'].create({'name': 'CIF Other Co'})
+        company = create_company(self.env)
         self.assertEqual(company.auto_invoice_on_delivery, 'off')
 
     def test_mode_draft(self):

@@ -5,16 +5,12 @@ leaves the company's delivery invoicing off and gives each demo customer
 its own mode, installs French for the customer in France, whose reminders
 and invoice PDFs are in French, and gives two customers a portal user."""
 import re
-import shutil
-import tempfile
 
 from odoo.exceptions import AccessDenied
 from odoo.tests.common import SavepointCase
-from odoo.tools import config
 from odoo.tools.misc import formatLang
 
-from .common import WsgiTestModeMixin, http_get
-from .test_portal_report import pdf_text
+from .common import WsgiTestModeMixin, http_get, pdf_text, render_real_pdf
 
 MODULE = 'customer_invoicing_flow'
 # demo customer: its own delivery invoicing mode
@@ -169,20 +165,9 @@ class TestDemoData(SavepointCase):
                             for mail in slowpay_mails))
 
     def render_pdf(self, invoice):
-        """The text of the invoice's PDF (see test_portal_report)."""
-        directory = tempfile.mkdtemp(prefix='cif_reports_')
-        self.addCleanup(shutil.rmtree, directory)
-        self.addCleanup(config.__setitem__, 'test_report_directory',
-                        config['test_report_directory'])
-        # under test Odoo returns HTML instead of the PDF unless a test
-        # report directory is configured; the styles from a closed port
-        config['test_report_directory'] = directory
-        self.env['ir.config_parameter'].set_param(
-            'report.url', 'http://127.0.0.1:9')
-        pdf, report_format = self.env.ref(
-            'account.account_invoices').render_qweb_pdf(invoice.ids)
-        self.assertEqual(report_format, 'pdf')
-        return pdf_text(pdf)
+        """The text of the invoice's real PDF."""
+        return pdf_text(render_real_pdf(
+            self, self.env.ref('account.account_invoices'), invoice))
 
     def late_french_invoice(self):
         invoice = self.customer_invoices(self.overdue).filtered(
@@ -231,9 +216,6 @@ class TestDemoPortal(WsgiTestModeMixin, SavepointCase):
         if not self.env.ref('%s.res_partner_overdue_demo' % MODULE,
                             raise_if_not_found=False):
             self.skipTest("no demo data of %s in this database" % MODULE)
-        # requests release and set again the savepoint test_cursor: keep
-        # it inside this test's savepoint
-        self.cr.execute('SAVEPOINT test_cursor')
 
     def test_invoice_list_of_each_portal_user(self):
         Invoice = self.env['account.invoice']

@@ -3,23 +3,12 @@
 """Invoice lifecycle: sent, viewed and paid dates, the lifecycle
 state, the measures and the install hook. Dates are fixed (2023)."""
 import base64
-from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api
-from odoo.tests.common import TransactionCase
-
-from .common import LatePaymentCase, http_get
+from .common import (STUB_PDF, LatePaymentCase, WsgiTestModeMixin,
+                     create_user, http_get, stub_pdf, use_stub_pdf)
 from ..hooks import post_init_hook
 
 PDF = base64.b64encode(b'%PDF-1.4 test')
-
-
-def stub_pdf(env):
-    """Odoo renders reports as HTML under test (``test_enable``): render
-    a PDF as production does, without wkhtmltopdf."""
-    return patch.object(
-        type(env['ir.actions.report']), 'render_qweb_pdf',
-        lambda self, res_ids=None, data=None: (b'%PDF-1.4 stub', 'pdf'))
 
 
 class TestInvoiceLifecycle(LatePaymentCase):
@@ -32,9 +21,7 @@ class TestInvoiceLifecycle(LatePaymentCase):
 
     def setUp(self):
         super(TestInvoiceLifecycle, self).setUp()
-        stub = stub_pdf(self.env)
-        stub.start()
-        self.addCleanup(stub.stop)
+        use_stub_pdf(self)
 
     def send_with_wizard(self, invoice):
         """Send & Print, as the user clicks it: the wizard opened with the
@@ -189,61 +176,17 @@ class TestInvoiceLifecycle(LatePaymentCase):
         self.assertFalse(invoices.filtered('viewed_date'))
 
 
-class TestInvoicePortalVisit(TransactionCase):
+class TestInvoicePortalVisit(WsgiTestModeMixin, LatePaymentCase):
     """Real HTTP requests to the portal through werkzeug's test client on
     Odoo's WSGI application, in-process. The registry's test mode makes the
     requests use the test's cursor, so they see its uncommitted data (as
     ``HttpCase`` does for its server) and everything is rolled back."""
 
-    def setUp(self):
-        super(TestInvoicePortalVisit, self).setUp()
-        # the test's own cursor and environment are back for the cleanups
-        # of TransactionCase, run after leave_test_mode
-        self.addCleanup(setattr, self, 'env', self.env)
-        self.addCleanup(setattr, self, 'cr', self.cr)
-        self.registry.enter_test_mode()
-        self.addCleanup(self.registry.leave_test_mode)
-        self.cr = self.registry.cursor()
-        self.addCleanup(self.cr.close)
-        self.env = api.Environment(self.cr, SUPERUSER_ID, {})
-        company = self.env.user.company_id
-        Account = self.env['account.account']
-        receivable = Account.create({
-            'code': 'CIFP1100', 'name': 'CIF Portal Receivable',
-            'reconcile': True, 'company_id': company.id,
-            'user_type_id': self.env.ref(
-                'account.data_account_type_receivable').id})
-        income = Account.create({
-            'code': 'CIFP7000', 'name': 'CIF Portal Sales',
-            'company_id': company.id,
-            'user_type_id': self.env.ref(
-                'account.data_account_type_revenue').id})
-        journal = self.env['account.journal'].search([
-            ('type', '=', 'sale'), ('company_id', '=', company.id)], limit=1)
-        if not journal:
-            journal = self.env['account.journal'].create({
-                'name': 'CIF Portal Sales', 'code': 'CIFPS', 'type': 'sale',
-                'company_id': company.id})
-        customer = self.env['res.partner'].create({
-            'name': 'CIF Portal Customer', 'email': 'portal@example.com',
-            'customer': True, 'property_account_receivable_id': receivable.id,
-        })
-        self.invoice = self.env['account.invoice'].create({
-            'type': 'out_invoice', 'partner_id': customer.id,
-            'account_id': receivable.id, 'journal_id': journal.id,
-            'date_invoice': '2023-03-01',
-            'invoice_line_ids': [(0, 0, {
-                'name': 'Consulting', 'quantity': 1.0, 'price_unit': 100.0,
-                'account_id': income.id})],
-        })
-        self.invoice.action_invoice_open()
-        self.employee = self.env['res.users'].create({
-            'name': 'CIF Portal Employee', 'login': 'cif_portal_employee',
-            'password': 'cif_portal_employee',
-            'groups_id': [(6, 0, [self.env.ref('base.group_user').id,
-                                  self.env.ref(
-                                      'account.group_account_invoice').id])],
-        })
+    @classmethod
+    def _setup_test_mode_class(cls):
+        cls.invoice = cls.create_invoice(100.0)
+        cls.employee = create_user(cls.env, 'invoicing', 'CIF Portal Employee',
+                                   login='portal_employee')
 
     def visit(self, url, user=None):
         """GET ``url`` as the public user, or ``user`` logged in."""
@@ -283,5 +226,5 @@ class TestInvoicePortalVisit(TransactionCase):
             self.assertFalse(self.invoice.viewed_date)
             response = self.visit(url)
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.data, b'%PDF-1.4 stub')
+        self.assertEqual(response.data, STUB_PDF)
         self.assertTrue(self.invoice.viewed_date)

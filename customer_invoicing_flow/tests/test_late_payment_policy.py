@@ -594,13 +594,7 @@ class TestLatePaymentAccess(LatePaymentCase):
         for user in (self.billing_user, self.clerk):
             with self.assertRaises(AccessError):
                 policy.sudo(user).write({'grace_days': 3})
-        manager = self.env['res.users'].create({
-            'name': 'Max Manager', 'login': 'cif_policy_test_manager',
-            'groups_id': [(6, 0, [
-                self.env.ref('base.group_user').id,
-                self.env.ref('customer_invoicing_flow.'
-                             'group_collections_manager').id])]})
-        policy.sudo(manager).write({'grace_days': 3})
+        policy.sudo(self.collections_manager).write({'grace_days': 3})
         # collections users put on hold and charge; billing users cannot
         invoice = self.create_invoice(100.0, policy=policy)
         with self.assertRaises(AccessError):

@@ -6,8 +6,7 @@ analysis, also when the ids are known; the same user sees them once that
 company is the current one. Dates are fixed (2023)."""
 from odoo.exceptions import AccessError
 
-from .test_invoice_lifecycle import stub_pdf
-from .test_payment_reminders import DUE, ReminderCase
+from .common import DUE, ReminderCase, create_company, create_user, stub_pdf
 
 # the addon's models holding company data, with their rule's external id
 RULES = {
@@ -25,26 +24,20 @@ class TestMultiCompanyRules(ReminderCase):
     @classmethod
     def setUpClass(cls):
         super(TestMultiCompanyRules, cls).setUpClass()
-        cls.other_company = cls.env['res.company'].create({
-            'name': 'CIF Other Company',
-            'currency_id': cls.env.ref('base.EUR').id,
-        })
-        groups = [cls.env.ref('base.group_user').id,
-                  cls.env.ref('account.group_account_invoice').id,
-                  cls.env.ref('customer_invoicing_flow.'
-                              'group_collections_manager').id]
+        cls.other_company = create_company(cls.env)
+        # collections managers (who read everything of their company):
         # works in the other company only
-        cls.other_user = cls.env['res.users'].create({
-            'name': 'Otto Other', 'login': 'cif_other_company_user',
-            'company_id': cls.other_company.id,
-            'company_ids': [(6, 0, cls.other_company.ids)],
-            'groups_id': [(6, 0, groups)]})
+        cls.other_user = create_user(
+            cls.env, 'collections_manager', 'Otto Other',
+            login='other_company_manager',
+            company_id=cls.other_company.id,
+            company_ids=[(6, 0, cls.other_company.ids)])
         # may work in both, currently in the other company
-        cls.both_user = cls.env['res.users'].create({
-            'name': 'Bea Both', 'login': 'cif_both_companies_user',
-            'company_id': cls.other_company.id,
-            'company_ids': [(6, 0, (cls.company | cls.other_company).ids)],
-            'groups_id': [(6, 0, groups)]})
+        cls.both_user = create_user(
+            cls.env, 'collections_manager', 'Bea Both',
+            login='both_companies_manager',
+            company_id=cls.other_company.id,
+            company_ids=[(6, 0, (cls.company | cls.other_company).ids)])
         # this company's history: the reminder with a fee of 11 days late,
         # and a payment hold
         cls.late, cls.held = [

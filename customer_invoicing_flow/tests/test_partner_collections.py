@@ -58,16 +58,7 @@ class TestPartnerCollections(LatePaymentCase):
                         'partner_id': cls.customer_p.id, 'date': day,
                         'state': 'done', 'email_sent': sent,
                         'company_id': cls.company.id})
-        cls.manager = cls.env['res.users'].create({
-            'name': 'Mona Manager',
-            'login': 'cif_partner_test_manager',
-            'email': 'mona@example.com',
-            'groups_id': [(6, 0, [
-                cls.env.ref('base.group_user').id,
-                cls.env.ref(
-                    'customer_invoicing_flow.group_collections_manager').id
-            ])],
-        })
+        cls.manager = cls.collections_manager
 
     def partners(self, user=None):
         partners = self.customer_p | self.contact | self.customer_q \

@@ -14,94 +14,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
 from ..models.account_invoice_report import REPORT_BUNDLES
-from .common import LatePaymentCase
-from .test_invoice_lifecycle import stub_pdf
-
-DUE = '2023-03-31'
+from .common import ReminderCase
 
 
 class Crash(BaseException):
     """A worker dying mid-run (not an error the run may catch)."""
-
-
-class ReminderCase(LatePaymentCase):
-    """A policy shaped like the default one: heads-up 3 days before the due
-    date, reminders at +1, +11 (with a fixed fee of 40, after 10 days of
-    grace), +30 (with a phone call) and +45 (credit hold)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super(ReminderCase, cls).setUpClass()
-        ref = cls.env.ref
-        template = 'customer_invoicing_flow.mail_template_reminder_%s'
-
-        def stage(name, offset, key, **vals):
-            values = {'name': name, 'day_offset': offset,
-                      'send_email': True,
-                      'mail_template_id': ref(template % key).id}
-            values.update(vals)
-            return (0, 0, values)
-
-        cls.policy = cls.env['late.payment.policy'].create({
-            'name': 'CIF reminders',
-            'company_id': cls.company.id,
-            'grace_days': 10,
-            'fee_fixed': 40.0,
-            'fee_product_id': cls.fee_product.id,
-            'note': 'Late payment costs 40.00 after ten days of grace.',
-            'stage_ids': [
-                stage('Heads-up', -3, 'before_due'),
-                stage('Due', 1, 'due'),
-                stage('Late', 11, 'late', charge_fee=True),
-                stage('Final', 30, 'final', create_activity=True,
-                      activity_type_id=ref('mail.mail_activity_data_call').id),
-                stage('Hold', 45, 'credit_hold', credit_hold=True),
-            ],
-        })
-        cls.stages = {stage.day_offset: stage
-                      for stage in cls.policy.stage_ids}
-        cls.Invoice = cls.env['account.invoice']
-        cls.Log = cls.env['payment.reminder.log']
-        cls.call = ref('mail.mail_activity_data_call')
-        cls.todo = ref('mail.mail_activity_data_todo')
-
-    def setUp(self):
-        super(ReminderCase, self).setUp()
-        stub = stub_pdf(self.env)
-        stub.start()
-        self.addCleanup(stub.stop)
-
-    def invoice_for(self, name, amount=1000.0, due=DUE, **vals):
-        customer = self.create_customer(name)
-        return self.create_invoice(amount, date_invoice='2023-03-01',
-                                   date_due=due, partner=customer,
-                                   policy=self.policy, **vals)
-
-    def run_day(self, as_of, **kwargs):
-        return self.Invoice._cron_process_late_payments(as_of, **kwargs)
-
-    def mails(self, invoices):
-        return self.env['mail.mail'].search([
-            ('model', '=', 'account.invoice'),
-            ('res_id', 'in', invoices.ids)], order='id')
-
-    def logs(self, invoices):
-        return self.Log.search([('invoice_id', 'in', invoices.ids)],
-                               order='id')
-
-    def activities(self, invoices, activity_type=None):
-        domain = [('res_model', '=', 'account.invoice'),
-                  ('res_id', 'in', invoices.ids)]
-        if activity_type:
-            domain.append(('activity_type_id', '=', activity_type.id))
-        return self.env['mail.activity'].search(domain)
-
-    def snapshot(self, invoices):
-        """Everything a run can produce, to compare two runs."""
-        return (self.logs(invoices).ids, self.mails(invoices).ids,
-                self.activities(invoices).ids,
-                invoices.mapped('late_fee_invoice_ids').ids,
-                invoices.mapped('commercial_partner_id.credit_hold'))
 
 
 class TestReminderCalendar(ReminderCase):
@@ -326,17 +243,7 @@ class TestReminderConditions(ReminderCase):
         covered = self.invoice_for('CIF India', amount=500.0)
         short = self.invoice_for('CIF Juliett', amount=500.0)
         for invoice, amount in ((covered, 500.0), (short, 100.0)):
-            payment = self.env['account.payment'].create({
-                'payment_type': 'inbound',
-                'partner_type': 'customer',
-                'partner_id': invoice.partner_id.id,
-                'amount': amount,
-                'payment_date': '2023-03-25',
-                'journal_id': self.bank_journal.id,
-                'payment_method_id': self.env.ref(
-                    'account.account_payment_method_manual_in').id,
-            })
-            payment.post()
+            self.pay_unapplied(invoice.partner_id, amount, '2023-03-25')
         self.run_day('2023-04-01')
         self.assertFalse(self.mails(covered))
         log = self.logs(covered).filtered(

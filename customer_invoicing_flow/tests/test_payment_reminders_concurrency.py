@@ -13,7 +13,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase
 
-from .test_invoice_lifecycle import stub_pdf
+from .common import create_invoice, use_stub_pdf
 
 TAG = 'CIF-CONCURRENT'
 
@@ -22,9 +22,7 @@ class TestReminderConcurrency(TransactionCase):
 
     def setUp(self):
         super(TestReminderConcurrency, self).setUp()
-        stub = stub_pdf(self.env)
-        stub.start()
-        self.addCleanup(stub.stop)
+        use_stub_pdf(self)
         self.addCleanup(self._delete_data)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {
@@ -65,16 +63,8 @@ class TestReminderConcurrency(TransactionCase):
                 'late_payment_policy_id': policy.id,
                 'property_account_receivable_id': receivable.id})
             for _index in range(2):
-                invoice = env['account.invoice'].create({
-                    'type': 'out_invoice', 'partner_id': customer.id,
-                    'account_id': receivable.id, 'journal_id': journal.id,
-                    'date_invoice': '2023-03-01', 'date_due': '2023-03-31',
-                    'invoice_line_ids': [(0, 0, {
-                        'name': 'Consulting', 'quantity': 1.0,
-                        'price_unit': 100.0, 'account_id': income.id})],
-                })
-                invoice.action_invoice_open()
-                invoice_ids.append(invoice.id)
+                invoice_ids.append(create_invoice(
+                    env, customer, 100.0, receivable, income, journal).id)
         return invoice_ids
 
     def _delete_data(self):
@@ -89,6 +79,10 @@ class TestReminderConcurrency(TransactionCase):
                 ('res_id', 'in', invoices.ids)]).unlink()
             env['payment.reminder.log'].search([
                 ('invoice_id', 'in', invoices.ids)]).unlink()
+            # the invoices' PDFs, saved by the stub as in production
+            env['ir.attachment'].search([
+                ('res_model', '=', 'account.invoice'),
+                ('res_id', 'in', invoices.ids)]).unlink()
             partners = invoices.mapped('partner_id')
             policy = partners.mapped('late_payment_policy_id')
             journal = invoices.mapped('journal_id')

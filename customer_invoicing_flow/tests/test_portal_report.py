@@ -3,17 +3,12 @@
 """What the customer sees: the late-payment note and grace end on the
 invoice PDF (a real PDF from wkhtmltopdf, read back with pdftotext) and
 the late-payment status, grace end and note on the portal."""
-import os
-import shutil
-import subprocess
-import tempfile
-
 from lxml import html
 
-from odoo.tools import config
 from odoo.tools.misc import format_date, formatLang
 
-from .common import LatePaymentCase, WsgiTestModeMixin, http_get
+from .common import (LatePaymentCase, WsgiTestModeMixin, create_user,
+                     http_get, pdf_text, render_real_pdf)
 
 NOTE = 'Overdue amounts bear interest at 8 percent a year.'
 
@@ -25,16 +20,23 @@ def page_text(page):
     return ' '.join(body.text_content().split())
 
 
-def pdf_text(pdf):
-    """The text of ``pdf`` (bytes), whitespace collapsed."""
-    fd, path = tempfile.mkstemp(suffix='.pdf', prefix='cif_invoice_')
-    try:
-        with os.fdopen(fd, 'wb') as pdf_file:
-            pdf_file.write(pdf)
-        text = subprocess.check_output(['pdftotext', path, '-'])
-    finally:
-        os.unlink(path)
-    return ' '.join(text.decode('utf-8').split())
+def partly_paid_invoice_with_fee(case):
+    """In ``case`` (whose ``policy`` gets a fee of 40 at day 11): an
+    invoice of 4980 due 31 March, with the customer's PO reference and
+    date, delivered on 28 February 23:30 UTC (1 March in Brussels), half
+    paid on 5 April, the fee charged on 11 April. Returns (invoice, fee
+    invoice)."""
+    case.policy.write({'fee_fixed': 40.0, 'stage_ids': [(0, 0, {
+        'name': 'Fee', 'day_offset': 11, 'charge_fee': True})]})
+    invoice = case.create_invoice(4980.0, policy=case.policy, validate=False)
+    invoice.write({'name': 'PO-7781', 'client_order_ref': 'PO-7781',
+                   'client_order_date': '2023-02-20',
+                   'delivery_date': '2023-02-28 23:30:00'})
+    invoice.action_invoice_open()
+    case.pay(invoice, 2490.0, '2023-04-05')
+    fee = invoice._charge_late_fee('2023-04-11')
+    case.assertEqual(fee.amount_total, 40.0)
+    return invoice, fee
 
 
 class TestInvoicePdf(LatePaymentCase):
@@ -49,25 +51,10 @@ class TestInvoicePdf(LatePaymentCase):
         cls.report.render_qweb_html(cls.create_invoice(1.0).ids)
 
     def render_pdf(self, invoice, as_of=None):
-        """Render the invoice PDF for real. Under test, Odoo returns the
-        HTML instead, unless a test report directory is configured (the
-        ``--test-report-directory`` option): set one for this test only.
-        wkhtmltopdf loads the report's CSS from ``report.url``; no server
-        serves this transaction's assets, so point it to a closed local
-        port: the text is printed all the same (unstyled)."""
-        directory = tempfile.mkdtemp(prefix='cif_reports_')
-        self.addCleanup(shutil.rmtree, directory)
-        self.addCleanup(config.__setitem__, 'test_report_directory',
-                        config['test_report_directory'])
-        config['test_report_directory'] = directory
-        self.env['ir.config_parameter'].set_param(
-            'report.url', 'http://127.0.0.1:9')
+        """The text of the invoice's real PDF, as of ``as_of``."""
         report = self.report.with_context(late_payment_as_of=as_of) \
             if as_of else self.report
-        pdf, report_format = report.render_qweb_pdf(invoice.ids)
-        self.assertEqual(report_format, 'pdf')
-        self.assertTrue(pdf.startswith(b'%PDF-'))
-        return pdf_text(pdf)
+        return pdf_text(render_real_pdf(self, report, invoice))
 
     def test_pdf_prints_note_and_grace_end_under_payment_terms(self):
         term = self.env['account.payment.term'].create({
@@ -128,20 +115,7 @@ class TestInvoicePdf(LatePaymentCase):
         is due (not the total), the payment, the overdue state and the fee
         invoice; the customer's PO reference, PO date and the delivery
         date under their own labels, not as "Description"."""
-        invoice = self.create_invoice(4980.0, policy=self.policy,
-                                      validate=False)
-        self.policy.fee_fixed = 40.0
-        self.policy.stage_ids = [(0, 0, {'name': 'Fee', 'day_offset': 11,
-                                         'charge_fee': True})]
-        invoice.partner_id.commercial_partner_id.late_payment_policy_id = \
-            self.policy
-        invoice.write({'name': 'PO-7781', 'client_order_ref': 'PO-7781',
-                       'client_order_date': '2023-02-20',
-                       'delivery_date': '2023-02-28 23:30:00'})
-        invoice.action_invoice_open()
-        self.pay(invoice, 2490.0, '2023-04-05')
-        fee = invoice._charge_late_fee('2023-04-11')
-        self.assertEqual(fee.amount_total, 40.0)
+        invoice, fee = partly_paid_invoice_with_fee(self)
         text = self.render_pdf(invoice, as_of='2023-04-20')
 
         def day(value):
@@ -200,28 +174,16 @@ class TestPortalLatePayment(WsgiTestModeMixin, LatePaymentCase):
         cls.other = cls.create_customer('CIF Other Customer')
         cls.other_invoice = cls.create_invoice(
             300.0, partner=cls.other, policy=cls.policy)
-        portal = cls.env.ref('base.group_portal')
-        cls.portal_user = cls.env['res.users'].create({
-            'name': 'Pat Portal', 'login': 'cif_portal_customer',
-            'partner_id': cls.customer.id,
-            'groups_id': [(6, 0, portal.ids)]})
-        cls.other_portal_user = cls.env['res.users'].create({
-            'name': 'Oscar Other', 'login': 'cif_portal_other',
-            'partner_id': cls.other.id,
-            'groups_id': [(6, 0, portal.ids)]})
+        cls.portal_user = create_user(
+            cls.env, 'portal', 'Pat Portal', login='portal_customer',
+            partner_id=cls.customer.id)
+        cls.other_portal_user = create_user(
+            cls.env, 'portal', 'Oscar Other', login='portal_other',
+            partner_id=cls.other.id)
         cls.grace_end = format_date(cls.env, '2023-04-10', lang_code='en_US')
         # compile the portal's asset bundles once for the class (about
         # 9 s), not again in every test's rolled back savepoint
         cls.visit('/my/invoices', user=cls.portal_user)
-
-    def setUp(self):
-        super(TestPortalLatePayment, self).setUp()
-        # A request "commits" the test cursor by releasing and setting again
-        # its savepoint ``test_cursor`` (odoo.sql_db.TestCursor), which
-        # would release this test's savepoint set after it: set a
-        # ``test_cursor`` inside this test's savepoint. The commits stay
-        # inside, and the test is rolled back as usual.
-        self.cr.execute('SAVEPOINT test_cursor')
 
     @classmethod
     def visit(cls, url, user=None):
@@ -252,16 +214,7 @@ class TestPortalLatePayment(WsgiTestModeMixin, LatePaymentCase):
         """A partly paid late invoice with a fee charged, as its portal
         user and as a visitor with the token: what is due, the payment,
         the fee invoice, the PO reference and date, the delivery date."""
-        self.policy.write({'fee_fixed': 40.0, 'stage_ids': [(0, 0, {
-            'name': 'Fee', 'day_offset': 11, 'charge_fee': True})]})
-        invoice = self.create_invoice(4980.0, policy=self.policy,
-                                      validate=False)
-        invoice.write({'name': 'PO-7781', 'client_order_ref': 'PO-7781',
-                       'client_order_date': '2023-02-20',
-                       'delivery_date': '2023-02-28 23:30:00'})
-        invoice.action_invoice_open()
-        self.pay(invoice, 2490.0, '2023-04-05')
-        fee = invoice._charge_late_fee('2023-04-11')
+        invoice, fee = partly_paid_invoice_with_fee(self)
 
         def money(amount):
             return formatLang(self.env, amount, currency_obj=self.currency)

@@ -15,8 +15,7 @@ import re
 from lxml import html
 
 
-from .common import WsgiTestModeMixin, http_get
-from .test_payment_reminders import DUE, ReminderCase
+from .common import DUE, ReminderCase, WsgiTestModeMixin, http_get
 
 BASE_URL = 'http://localhost:8765'
 RUN_DAYS = ('2023-03-28', '2023-04-01', '2023-04-11', '2023-04-30',
@@ -38,13 +37,6 @@ class TestReminderLinks(WsgiTestModeMixin, ReminderCase):
         for amount in (1000.0, 2500.0):
             cls.invoices |= cls.create_invoice(
                 amount, date_due=DUE, partner=customer, policy=cls.policy)
-
-    def setUp(self):
-        super(TestReminderLinks, self).setUp()
-        # a request "commits" the test cursor by releasing and setting
-        # again its savepoint ``test_cursor``: keep it inside this test's
-        # savepoint (see test_portal_report)
-        self.cr.execute('SAVEPOINT test_cursor')
 
     def reminder_mails(self, days=RUN_DAYS):
         """Run the stages' ``days``; the reminder emails sent, in order."""

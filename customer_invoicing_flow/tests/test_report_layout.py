@@ -12,15 +12,13 @@ import base64
 import http.server
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import threading
 
 from odoo.addons.base.ir.ir_actions_report import _get_wkhtmltopdf_bin
-from odoo.tools import config
 
-from .common import LatePaymentCase
+from .common import LatePaymentCase, render_real_pdf
 
 MM = 72 / 25.4  # points per millimetre
 STYLESHEET = re.compile(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"')
@@ -114,19 +112,10 @@ class TestInvoicePdfLayout(LatePaymentCase):
         super(TestInvoicePdfLayout, cls).tearDownClass()
 
     def render_pdf(self, invoice):
-        """A real PDF: under test Odoo returns HTML unless a test report
-        directory is set (``--test-report-directory``), set here for this
-        test only."""
-        directory = tempfile.mkdtemp(prefix='cif_reports_')
-        self.addCleanup(shutil.rmtree, directory)
-        self.addCleanup(config.__setitem__, 'test_report_directory',
-                        config['test_report_directory'])
-        config['test_report_directory'] = directory
-        self.env['ir.config_parameter'].set_param(
-            'report.url', 'http://127.0.0.1:%d' % self.assets.server_port)
-        pdf, report_format = self.report.render_qweb_pdf(invoice.ids)
-        self.assertEqual(report_format, 'pdf')
-        self.assertTrue(pdf.startswith(b'%PDF-'))
+        """A real PDF, styled by the style sheets served by the class."""
+        pdf = render_real_pdf(
+            self, self.report, invoice,
+            styles_url='http://127.0.0.1:%d' % self.assets.server_port)
         pages = PdfPages(pdf)
         self.addCleanup(pages.close)
         return pages

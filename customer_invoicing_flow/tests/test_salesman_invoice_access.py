@@ -36,11 +36,7 @@ class TestCollectionsManagerMenu(LatePaymentCase):
     Configuration to accounting managers only). Found by the browser test."""
 
     def test_collections_manager_sees_the_policy_menu(self):
-        manager = self.env['res.users'].create({
-            'name': 'Manon Manager', 'login': 'cif_menu_manager',
-            'groups_id': [(6, 0, [
-                self.env.ref('base.group_user').id,
-                self.env.ref('customer_invoicing_flow.group_collections_manager').id])]})
+        manager = self.collections_manager
         menu = self.env.ref('customer_invoicing_flow.late_payment_policy_menu')
         visible = self.env['ir.ui.menu'].sudo(manager)._visible_menu_ids()
         self.assertIn(menu.id, visible)

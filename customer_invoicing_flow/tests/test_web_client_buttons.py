@@ -8,10 +8,8 @@ creates), the action a button returns opened with the context the client
 gives it, and its dialog's button clicked the same way. The day is fixed
 through the context's ``late_payment_as_of`` (the day the form shows the
 status for), never today."""
-import io
 import re
 from inspect import getargspec
-from unittest.mock import patch
 
 from lxml import etree
 
@@ -19,7 +17,7 @@ from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
-from .test_payment_reminders import ReminderCase
+from .common import ReminderCase
 
 CUSTOMER_INVOICES = 'account.action_invoice_tree1'
 FOLLOW_UP = 'customer_invoicing_flow.account_invoice_follow_up_action'
@@ -29,28 +27,10 @@ DROPPED = re.compile(r'^(?:(?:default_|search_default_|show_).+|.+_view_ref'
                      r'|group_by|group_by_no_leaf|active_id|active_ids)$')
 
 
-def stub_pdf_saving_attachments(env):
-    """Render a PDF as production does, without wkhtmltopdf: the report's
-    PDF saved as an attachment of each record (``_post_pdf``), created in
-    the caller's context, where an action's ``default_type`` breaks it
-    (Odoo renders HTML and saves nothing under test)."""
-    def render(report, res_ids=None, data=None):
-        for record in report.env[report.model].browse(res_ids or []):
-            if report.attachment and not report.retrieve_attachment(record):
-                report.postprocess_pdf_report(
-                    record, io.BytesIO(b'%PDF-1.4 stub'))
-        return b'%PDF-1.4 stub', 'pdf'
-    return patch.object(type(env['ir.actions.report']), 'render_qweb_pdf',
-                        render)
-
-
 class WebClientCase(ReminderCase):
-
-    def setUp(self):
-        super(WebClientCase, self).setUp()
-        stub = stub_pdf_saving_attachments(self.env)
-        stub.start()
-        self.addCleanup(stub.stop)
+    """ReminderCase's PDF stub saves each record's PDF as an attachment as
+    production does (``_post_pdf``), in the caller's context, where an
+    action's ``default_type`` breaks it."""
 
     def action_context(self, xmlid, as_of, user=None):
         """The context the web client sends from a record opened through
