@@ -17,3 +17,4 @@ from . import test_reminder_links
 from . import test_late_payment_policy_input
 from . import test_web_client_buttons
 from . import test_salesman_invoice_access
+from . import test_invoicing_health
