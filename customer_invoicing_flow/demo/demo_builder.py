@@ -7,7 +7,7 @@ products and sales orders, then calls ``_load_demo``. The rest needs a chart
 of accounts, which a new database only gets after this addon is installed
 (``account`` asks for the localisation, installed in a later pass): the
 history is then built when the chart is loaded (see
-``account.chart.template`` below), else at once.
+models/account_chart_template.py), else at once.
 
 The history is replayed day by day: each day's invoices, payments and holds
 are recorded, then the daily reminder job runs for that day, so that every
@@ -270,13 +270,3 @@ class CustomerInvoicingFlowDemo(models.AbstractModel):
                     result = self.env[result['res_model']].browse(
                         result['res_id']).process()
 
-
-class AccountChartTemplate(models.Model):
-    _inherit = 'account.chart.template'
-
-    @api.multi
-    def try_loading_for_current_company(self):
-        result = super(AccountChartTemplate,
-                       self).try_loading_for_current_company()
-        self.env['customer.invoicing.flow.demo']._load_pending_demo()
-        return result

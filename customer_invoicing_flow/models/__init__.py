@@ -20,4 +20,4 @@ from . import payment_reminder_resend
 from . import mail_message
 from . import sale_order
 from . import stock_picking
-from . import demo_data
+from . import account_chart_template
