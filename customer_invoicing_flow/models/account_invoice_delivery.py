@@ -5,8 +5,9 @@ the invoice, the checks against the sales order before posting, and the
 invoice created, posted and sent when a delivery is validated."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
 from odoo.tools.misc import html_escape as escape
+
+from .. import delivery_checks
 
 
 class AccountInvoice(models.Model):
@@ -48,130 +49,141 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def _get_delivery_discrepancies(self):
-        """Check this invoice against its sales orders before posting.
+        """Check this invoice against its sales orders before posting (the
+        checks are delivery_checks').
 
         :return: a list of translated, plain-language messages, one per
             discrepancy; empty when the invoice can be posted.
         """
         self.ensure_one()
-        messages = []
+        found = delivery_checks.discrepancies(
+            self._delivery_check_lines(), self._delivery_check_quantities(),
+            self._delivery_check_totals(), self._delivery_check_orders(),
+            self._delivery_check_precision())
+        return [self._delivery_discrepancy_message(discrepancy)
+                for discrepancy in found]
+
+    @api.multi
+    def _delivery_check_precision(self):
+        precision = self.env['decimal.precision'].precision_get
+        return delivery_checks.Precision(
+            quantity=precision('Product Unit of Measure'),
+            price=precision('Product Price'),
+            discount=precision('Discount'),
+            currency=self.currency_id.rounding)
+
+    @api.multi
+    def _delivery_check_lines(self):
+        """Each invoice line against each of its order lines."""
+        self.ensure_one()
+        facts = []
+        for line in self.invoice_line_ids:
+            for so_line in line.sale_line_ids:
+                order = so_line.order_id
+                expected_taxes = order.fiscal_position_id.map_tax(
+                    so_line.tax_id, so_line.product_id,
+                    order.partner_shipping_id)
+                earlier = so_line.invoice_lines.filtered(
+                    lambda other: other.invoice_id != self
+                    and other.invoice_id.state != 'cancel')
+                facts.append(delivery_checks.LineFacts(
+                    product=so_line.product_id.display_name or so_line.name,
+                    price=line.price_unit, ordered_price=so_line.price_unit,
+                    discount=line.discount,
+                    ordered_discount=so_line.discount,
+                    tax_ids=frozenset(line.invoice_line_tax_ids.ids),
+                    tax_names=tuple(line.invoice_line_tax_ids.mapped('name')),
+                    expected_tax_ids=frozenset(expected_taxes.ids),
+                    expected_tax_names=tuple(expected_taxes.mapped('name')),
+                    earlier_prices=tuple(earlier.mapped('price_unit'))))
+        return facts
+
+    @api.multi
+    def _delivery_check_quantities(self):
+        """Per order line, in its unit: the quantity on this invoice, on its
+        other invoices (not cancelled) and ordered or delivered."""
+        self.ensure_one()
         sign = -1 if self.type == 'out_refund' else 1
-        qty_digits = self.env['decimal.precision'].precision_get(
-            'Product Unit of Measure')
-        price_digits = self.env['decimal.precision'].precision_get(
-            'Product Price')
-        discount_digits = self.env['decimal.precision'].precision_get(
-            'Discount')
-        rounding = self.currency_id.rounding
-        # quantity on this invoice per order line, in the order line's unit
         qty_here = {}
         for line in self.invoice_line_ids:
             for so_line in line.sale_line_ids:
                 qty_here.setdefault(so_line, 0.0)
                 qty_here[so_line] += sign * line.uom_id._compute_quantity(
                     line.quantity, so_line.product_uom)
-                product = so_line.product_id.display_name or so_line.name
-                if float_compare(line.price_unit, so_line.price_unit,
-                                 precision_digits=price_digits):
-                    messages.append(_(
-                        "%(product)s: the unit price on the invoice "
-                        "(%(invoiced)s) differs from the sales order "
-                        "(%(ordered)s).") % {
-                            'product': product, 'invoiced': line.price_unit,
-                            'ordered': so_line.price_unit})
-                if float_compare(line.discount, so_line.discount,
-                                 precision_digits=discount_digits):
-                    messages.append(_(
-                        "%(product)s: the discount on the invoice "
-                        "(%(invoiced)s%%) differs from the sales order "
-                        "(%(ordered)s%%).") % {
-                            'product': product, 'invoiced': line.discount,
-                            'ordered': so_line.discount})
-                order = so_line.order_id
-                expected_taxes = order.fiscal_position_id.map_tax(
-                    so_line.tax_id, so_line.product_id,
-                    order.partner_shipping_id)
-                if line.invoice_line_tax_ids != expected_taxes:
-                    messages.append(_(
-                        "%(product)s: the taxes on the invoice (%(invoiced)s) "
-                        "differ from the sales order after fiscal position "
-                        "(%(ordered)s).") % {
-                            'product': product,
-                            'invoiced': ', '.join(
-                                line.invoice_line_tax_ids.mapped('name'))
-                            or _('none'),
-                            'ordered': ', '.join(
-                                expected_taxes.mapped('name')) or _('none')})
-                earlier = so_line.invoice_lines.filtered(
-                    lambda other: other.invoice_id != self
-                    and other.invoice_id.state != 'cancel'
-                    and float_compare(other.price_unit, line.price_unit,
-                                      precision_digits=price_digits))
-                if earlier:
-                    messages.append(_(
-                        "%(product)s: the price changed on the sales order "
-                        "after an earlier delivery; invoiced before at "
-                        "%(before)s, now at %(now)s.") % {
-                            'product': product,
-                            'before': earlier[0].price_unit,
-                            'now': line.price_unit})
+        facts = []
         for so_line, qty in qty_here.items():
-            invoiced_elsewhere = 0.0
+            elsewhere = 0.0
             for inv_line in so_line.invoice_lines:
                 invoice = inv_line.invoice_id
                 if invoice == self or invoice.state == 'cancel':
                     continue
                 other_sign = -1 if invoice.type == 'out_refund' else 1
-                invoiced_elsewhere += other_sign * \
-                    inv_line.uom_id._compute_quantity(
-                        inv_line.quantity, so_line.product_uom)
-            if so_line.product_id.invoice_policy == 'order':
-                reference = so_line.product_uom_qty
-            else:
-                reference = so_line.qty_delivered
-            product = so_line.product_id.display_name or so_line.name
-            if qty > 0 and float_compare(
-                    qty, reference - invoiced_elsewhere,
-                    precision_digits=qty_digits) > 0:
-                messages.append(_(
-                    "%(product)s: %(qty)s invoiced, but only %(left)s "
-                    "delivered and not yet invoiced.") % {
-                        'product': product, 'qty': qty,
-                        'left': reference - invoiced_elsewhere})
-            elif qty < 0 and float_compare(
-                    -qty, invoiced_elsewhere - reference,
-                    precision_digits=qty_digits) > 0:
-                messages.append(_(
-                    "%(product)s: %(qty)s credited, but only %(left)s was "
-                    "invoiced beyond what the customer kept.") % {
-                        'product': product, 'qty': -qty,
-                        'left': invoiced_elsewhere - reference})
-        lines_untaxed = sum(self.invoice_line_ids.mapped('price_subtotal'))
-        expected_tax = sum(
-            self.currency_id.round(vals['amount'])
-            for vals in self.get_taxes_values().values())
-        if float_compare(self.amount_untaxed, lines_untaxed,
-                         precision_rounding=rounding) \
-                or float_compare(self.amount_tax, expected_tax,
-                                 precision_rounding=rounding) \
-                or float_compare(self.amount_total,
-                                 self.amount_untaxed + self.amount_tax,
-                                 precision_rounding=rounding):
-            messages.append(_(
-                "The invoice total (%(total)s, of which %(tax)s taxes) does "
-                "not match its lines (%(lines_untaxed)s untaxed, "
-                "%(lines_tax)s taxes).") % {
-                    'total': self.amount_total, 'tax': self.amount_tax,
-                    'lines_untaxed': lines_untaxed,
-                    'lines_tax': expected_tax})
-        orders = self.invoice_line_ids.mapped('sale_line_ids.order_id')
-        for order in orders:
-            if order.partner_id.commercial_partner_id.require_po_ref \
-                    and not order.client_order_ref:
-                messages.append(_(
-                    "%s: the customer requires a purchase order reference "
-                    "and the order has none.") % order.name)
-        return messages
+                elsewhere += other_sign * inv_line.uom_id._compute_quantity(
+                    inv_line.quantity, so_line.product_uom)
+            facts.append(delivery_checks.QuantityFacts(
+                product=so_line.product_id.display_name or so_line.name,
+                here=qty, elsewhere=elsewhere,
+                reference=so_line.product_uom_qty
+                if so_line.product_id.invoice_policy == 'order'
+                else so_line.qty_delivered))
+        return facts
+
+    @api.multi
+    def _delivery_check_totals(self):
+        self.ensure_one()
+        return delivery_checks.TotalFacts(
+            amount_untaxed=self.amount_untaxed, amount_tax=self.amount_tax,
+            amount_total=self.amount_total,
+            lines_untaxed=sum(self.invoice_line_ids.mapped('price_subtotal')),
+            lines_tax=sum(self.currency_id.round(vals['amount'])
+                          for vals in self.get_taxes_values().values()))
+
+    @api.multi
+    def _delivery_check_orders(self):
+        self.ensure_one()
+        return [delivery_checks.OrderFacts(
+            name=order.name,
+            requires_po_ref=order.partner_id.commercial_partner_id
+            .require_po_ref,
+            client_order_ref=order.client_order_ref)
+            for order in self.invoice_line_ids.mapped(
+                'sale_line_ids.order_id')]
+
+    @api.model
+    def _delivery_discrepancy_message(self, discrepancy):
+        """The translated message for one delivery_checks.Discrepancy."""
+        code, values = discrepancy.code, dict(discrepancy.values)
+        if code == 'price':
+            return _("%(product)s: the unit price on the invoice "
+                     "(%(invoiced)s) differs from the sales order "
+                     "(%(ordered)s).") % values
+        if code == 'discount':
+            return _("%(product)s: the discount on the invoice "
+                     "(%(invoiced)s%%) differs from the sales order "
+                     "(%(ordered)s%%).") % values
+        if code == 'taxes':
+            values.update(
+                invoiced=', '.join(values['invoiced']) or _('none'),
+                ordered=', '.join(values['ordered']) or _('none'))
+            return _("%(product)s: the taxes on the invoice (%(invoiced)s) "
+                     "differ from the sales order after fiscal position "
+                     "(%(ordered)s).") % values
+        if code == 'price_changed':
+            return _("%(product)s: the price changed on the sales order "
+                     "after an earlier delivery; invoiced before at "
+                     "%(before)s, now at %(now)s.") % values
+        if code == 'over_invoiced':
+            return _("%(product)s: %(qty)s invoiced, but only %(left)s "
+                     "delivered and not yet invoiced.") % values
+        if code == 'over_credited':
+            return _("%(product)s: %(qty)s credited, but only %(left)s was "
+                     "invoiced beyond what the customer kept.") % values
+        if code == 'totals':
+            return _("The invoice total (%(total)s, of which %(tax)s taxes) "
+                     "does not match its lines (%(lines_untaxed)s untaxed, "
+                     "%(lines_tax)s taxes).") % values
+        return _("%s: the customer requires a purchase order reference "
+                 "and the order has none.") % values['order']
 
     @api.multi
     def _auto_invoice_process(self):
