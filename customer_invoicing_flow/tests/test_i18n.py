@@ -3,15 +3,9 @@
 """Translations: the template in i18n/ is the one Odoo exports from the
 module, and the French translation covers it.
 
-The helpers here are also what ``bin/update-pot`` runs, so the test and the
-script agree on what "the module's template" is:
-
-* the export is Odoo's own (``odoo.tools.translate.trans_export``, no
-  language: a template);
-* the header dates, and the line numbers of the references to Python code,
-  are ignored when comparing: moving a line is no change for translators;
-* the terms of demo records are left out: the template is the one of a
-  database without demo data, whichever database it is generated on.
+The export and the comparison are ``i18n_tools``'s, which ``bin/update-pot``
+runs too, so the test and the script agree on what "the module's template"
+is (header dates and code line numbers aside, demo records' terms left out).
 """
 import difflib
 import io
@@ -19,23 +13,20 @@ import os
 import re
 
 from babel.messages.pofile import read_po
-from lxml import etree
 
-from odoo.modules.module import (
-    get_module_path, load_information_from_description_file)
 from odoo.tests.common import SavepointCase
-from odoo.tools.translate import trans_export, trans_load
+from odoo.tools.translate import trans_load
 
-MODULE = 'customer_invoicing_flow'
+from ..i18n_tools import (
+    MODULE, comparable, demo_xmlids, drop_references, generate_pot,
+    is_demo_xmlid)
+
 I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), 'i18n')
 POT_PATH = os.path.join(I18N_DIR, MODULE + '.pot')
 FR_PATH = os.path.join(I18N_DIR, 'fr.po')
 REGENERATE = 'bin/update-pot   (or: bin/update-pot DB, on a database of yours)'
 
-HEADER_DATE = re.compile(
-    r'^"(?:POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', re.MULTILINE)
-CODE_LINE_NUMBER = re.compile(r'^(#: code:\S+):\d+$', re.MULTILINE)
 MAKO_LINE = re.compile(
     r'^[ \t]*%[ \t]*(?:for|endfor|if|elif|else|endif|while|endwhile|'
     r'try|except|finally|endtry)\b.*$', re.MULTILINE)
@@ -43,92 +34,6 @@ PY_PLACEHOLDER = re.compile(
     r'%(?:\((?P<name>[^)]+)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?'
     r'[diouxXeEfFgGcrsa%]')
 HTML_TAG = re.compile(r'<[^<>]+>')
-
-
-# --- the template ------------------------------------------------------------
-
-def strip_header_dates(text):
-    """The template without its creation and revision dates."""
-    return HEADER_DATE.sub('', text)
-
-
-def comparable(text):
-    """The template without what changes when nothing a translator sees
-    does: the header dates and the line numbers in ``#: code:`` lines."""
-    return CODE_LINE_NUMBER.sub(r'\1', strip_header_dates(text))
-
-
-def demo_xmlids(module=MODULE):
-    """The external ids of the records of the module's demo files."""
-    manifest = load_information_from_description_file(module)
-    path = get_module_path(module)
-    xmlids = set()
-    for filename in manifest.get('demo', []):
-        if not filename.endswith('.xml'):
-            continue
-        tree = etree.parse(os.path.join(path, filename))
-        for xmlid in tree.xpath('//@id'):
-            xmlids.add(xmlid if '.' in xmlid else '%s.%s' % (module, xmlid))
-    return xmlids
-
-
-def drop_references(text, is_dropped):
-    """Remove the ``#: model:...:XMLID`` references for which
-    ``is_dropped(xmlid)`` is true, and the entries left without any
-    reference."""
-    blocks = text.split('\n\n')
-    kept = []
-    for block in blocks:
-        lines = block.split('\n')
-        refs = [line for line in lines if line.startswith('#: ')]
-        if not refs:
-            kept.append(block)
-            continue
-        lines = [
-            line for line in lines
-            if not (line.startswith('#: model:')
-                    and is_dropped(line.rsplit(':', 1)[1]))]
-        if any(line.startswith('#: ') for line in lines):
-            kept.append('\n'.join(lines))
-    return '\n\n'.join(kept)
-
-
-def generate_pot(env, module=MODULE):
-    """The module's translation template, as Odoo exports it from ``env``'s
-    database, without the terms of demo records.
-
-    Odoo's export extracts the terms of the Python code only from modules
-    in the state "installed", and Odoo's own test runner
-    (``--test-enable``) tests a module while it is still "to install" or
-    "to upgrade" (it marks it installed after its tests): the module is
-    exported as installed here, in a savepoint rolled back afterwards, so
-    both test runners (and ``bin/update-pot``) export the same template."""
-    buf = io.BytesIO()
-    env.cr.execute('SAVEPOINT cif_generate_pot')
-    try:
-        env.cr.execute("UPDATE ir_module_module SET state = 'installed' "
-                       "WHERE name = %s AND state IN ('to install', "
-                       "'to upgrade')", (module,))
-        env['ir.module.module'].invalidate_cache(['state'])
-        trans_export(False, [module], buf, 'po', env.cr)
-    finally:
-        env.cr.execute('ROLLBACK TO SAVEPOINT cif_generate_pot')
-        env['ir.module.module'].invalidate_cache(['state'])
-    text = buf.getvalue().decode('utf-8')
-    if env['ir.module.module'].search([('name', '=', module)]).demo:
-        text = drop_references(text, is_demo_xmlid(demo_xmlids(module)))
-    return text
-
-
-def is_demo_xmlid(demo):
-    """Whether an external id is a demo record's: one of ``demo``, or the
-    parent record Odoo creates with it (``<id>_product_template`` for a
-    product)."""
-    prefixes = tuple(xmlid + '_' for xmlid in demo)
-
-    def is_demo(xmlid):
-        return xmlid in demo or xmlid.startswith(prefixes)
-    return is_demo
 
 
 # --- placeholders ------------------------------------------------------------
