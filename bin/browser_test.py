@@ -44,11 +44,10 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.request
 
 from playwright.sync_api import sync_playwright  # pylint: disable=import-error
 
-from free_port import free_port
+from cif_tools import OdooServer
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
                  '--disable-component-update', '--no-first-run']
@@ -101,26 +100,6 @@ def header_button(text):
 
 def smart_button(text):
     return '.o_form_view .oe_button_box button.oe_stat_button:has-text("%s")' % text
-
-
-def wait_for_server(base, log_path, server, timeout=180):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with open(log_path) as log:
-            text = log.read()
-        loaded = 'Modules loaded.' in text
-        if 'Failed to initialize database' in text:
-            raise SystemExit('the server could not load the database; see %s' % log_path)
-        if loaded:
-            try:
-                urllib.request.urlopen(base + '/web/login', timeout=30)
-                return
-            except OSError as error:
-                print('waiting for the server: %s' % error)
-        if server.poll() is not None:
-            raise SystemExit('the server stopped; see %s' % log_path)
-        time.sleep(1)
-    raise SystemExit('the server did not start within %ss; see %s' % (timeout, log_path))
 
 
 def xpath_text(text):
@@ -1153,28 +1132,17 @@ def main():
     os.makedirs(logs, exist_ok=True)
     if args.screenshots:
         os.makedirs(args.screenshots, exist_ok=True)
-    port = args.port or free_port()
-    base = 'http://127.0.0.1:%d' % port
     log_path = os.path.abspath(os.path.join(logs, 'browser-%s.log' % args.db))
     started = time.time()
-    with open(log_path, 'w') as log:
-        server = subprocess.Popen(
-            [os.environ['CIF_ODOO_PYTHON'], '-c', 'import odoo; odoo.cli.main()', '-d', args.db,
-             '--db-filter=^%s$' % args.db, '--http-port=%d' % port, '--max-cron-threads=0',
-             '--workers=0'],
-            stdout=log, stderr=subprocess.STDOUT)
-    test = BrowserTest(base, args.db, logs, log_path, screenshots=args.screenshots)
-    try:
-        wait_for_server(base, log_path, server)
+    with OdooServer(args.db, log_path, port=args.port, args=['--workers=0'],
+                    python=os.environ['CIF_ODOO_PYTHON']) as server:
+        test = BrowserTest(server.url, args.db, logs, log_path, screenshots=args.screenshots)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
             try:
                 run(test, browser, only=args.only)
             finally:
                 browser.close()
-    finally:
-        server.terminate()
-        server.wait(30)
     print('\nButtons and actions clicked, per role:')
     for role, labels in test.clicked.items():
         print('- %s: %s' % (role, '; '.join(labels)))

@@ -27,10 +27,10 @@ import sys
 
 import psycopg2
 
-from free_port import free_port
+import cif_tools
 
 MODULE = 'customer_invoicing_flow'
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = cif_tools.ROOT
 ADDON_TABLES = ('payment_reminder_log', 'late_payment_policy',
                 'late_payment_policy_stage', 'late_fee_charge',
                 'late_payment_hold')
@@ -70,13 +70,13 @@ class Check:
     def __init__(self, args):
         self.args = args
         self.db = '%s_uninstall_check' % args.source
-        self.logs = os.environ.get('CIF_LOGS', '/tmp')
+        self.logs = os.environ.get('CIF_LOGS', cif_tools.LOGS)
+        os.makedirs(self.logs, exist_ok=True)
         self.failures = []
 
     def connect(self, db):
-        return psycopg2.connect(
-            dbname=db, host=os.environ.get('CIF_DB_HOST'),
-            port=os.environ.get('CIF_DB_PORT'), user=os.environ.get('CIF_DB_USER'))
+        host, port, user = cif_tools.db_params()
+        return psycopg2.connect(dbname=db, host=host, port=port, user=user)
 
     def sql(self, query, params=None, db=None):
         conn = self.connect(db or self.db)
@@ -92,9 +92,9 @@ class Check:
         log = os.path.join(self.logs, 'uninstall-check-%s.log' % name)
         if os.path.exists(log):
             os.remove(log)
-        cmd = [sys.executable, '-c', 'import odoo; odoo.cli.main()', '-d', self.db,
-               '--stop-after-init', '--log-level=warn', '--logfile=%s' % log,
-               '--http-port=%d' % self.args.http_port] + list(odoo_args)
+        cmd = cif_tools.odoo_command(
+            '-d', self.db, '--stop-after-init', '--log-level=warn', '--logfile=%s' % log,
+            '--http-port=%d' % self.args.http_port, *odoo_args, python=sys.executable)
         status = subprocess.call(cmd)
         with open(log) as logfile:
             errors = [line for line in logfile if re.search(r' (ERROR|CRITICAL) ', line)]
@@ -140,13 +140,12 @@ class Check:
         return sorted(row[0] for row in rows)
 
     def run(self):
-        self.sql('DROP DATABASE IF EXISTS %s' % self.db, db='postgres')
-        self.sql('CREATE DATABASE %s TEMPLATE %s' % (self.db, self.args.source), db='postgres')
+        cif_tools.copy_db(self.args.source, self.db)
         try:
             self.steps()
         finally:
             if not self.args.keep:
-                self.sql('DROP DATABASE IF EXISTS %s' % self.db, db='postgres')
+                cif_tools.drop_db(self.db)
         if self.failures:
             print('uninstall check: %d failure(s)' % len(self.failures))
             return 1
@@ -201,8 +200,8 @@ class Check:
                 ".button_immediate_uninstall()\nenv.cr.commit()\n" % MODULE)
         with open(log, 'w') as logfile:
             proc = subprocess.run(
-                [sys.executable, '-c', 'import odoo; odoo.cli.main()', 'shell', '-d', self.db,
-                 '--log-level=warn', '--http-port=%d' % self.args.http_port],
+                cif_tools.odoo_command('shell', '-d', self.db, '--log-level=warn',
+                                       '--http-port=%d' % self.args.http_port, python=sys.executable),
                 input=code.encode(), stdout=logfile, stderr=subprocess.STDOUT)
         with open(log) as logfile:
             errors = [line for line in logfile if re.search(r' (ERROR|CRITICAL) ', line)]
@@ -213,13 +212,13 @@ class Check:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(prog='bin/check-uninstall', description=__doc__.split('\n\n')[0])
     parser.add_argument('source', help='a database with the addon and data (e.g. the demo one)')
     parser.add_argument('--keep', action='store_true', help='keep the copy for inspection')
     parser.add_argument('--http-port', type=int, default=None,
                         help='the port of the Odoo processes (default: a free one)')
     args = parser.parse_args()
-    args.http_port = args.http_port or free_port()
+    args.http_port = args.http_port or cif_tools.free_port()
     sys.exit(Check(args).run())
 
 

@@ -5,43 +5,19 @@ Usage (the environment comes from bin/lib.sh): python bin/smoke_http.py DB
 """
 import os
 import re
-import subprocess
 import sys
-import time
 
 import requests
 
-from free_port import free_port
+from cif_tools import OdooServer
 
 ASSET_ERRORS = ('Could not execute command', 'lessc', 'Style compilation failed')
 
 
-def wait_for_registry(log_path, server, timeout=120):
-    """Wait until the server has loaded the database. A request during the
-    preload makes the HTTP thread import every addon while the preload
-    thread imports them too, and the preload then fails once and retries."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with open(log_path) as log:
-            if 'Modules loaded.' in log.read():
-                return
-        if server.poll() is not None:
-            raise SystemExit('the server stopped; see %s' % log_path)
-        time.sleep(1)
-    raise SystemExit('the server did not load %s within %ss' % (log_path, timeout))
-
-
 def main(db):
-    port = free_port()
     log_path = os.path.join(os.environ.get('CIF_LOGS', '/tmp'), 'smoke-%s.log' % db)
-    base = 'http://127.0.0.1:%d' % port
-    with open(log_path, 'w') as log:
-        server = subprocess.Popen(
-            [sys.executable, '-c', 'import odoo; odoo.cli.main()', '-d', db,
-             '--db-filter=^%s$' % db, '--http-port=%d' % port, '--max-cron-threads=0'],
-            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_registry(log_path, server)
+    with OdooServer(db, log_path, python=sys.executable, timeout=120) as server:
+        base = server.url
         session = requests.Session()
         login = session.get(base + '/web/login')
         assert login.status_code == 200, 'GET /web/login: %s' % login.status_code
@@ -59,9 +35,6 @@ def main(db):
             errors = [e for e in ASSET_ERRORS if e in asset.text and url.endswith('.css')]
             assert not errors, '%s contains %s' % (url, errors)
             print('%s: %d bytes' % (url, len(asset.content)))
-    finally:
-        server.terminate()
-        server.wait(30)
     with open(log_path) as log:
         errors = [line for line in log if ' ERROR ' in line or 'lessc' in line]
     assert not errors, 'server log %s:\n%s' % (log_path, ''.join(errors))
