@@ -233,7 +233,7 @@ def map_taxes(tax_ids, mapping):
     result = set()
     for tax in tax_ids:
         if tax in mapping:
-            result.update(dest for dest in mapping[tax] if dest)
+            result.update(dest for dest in mapping[tax] if dest is not None)
         else:
             result.add(tax)
     return frozenset(result)
