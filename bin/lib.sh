@@ -275,26 +275,6 @@ drop_db() {
     rm -rf "$LOCAL/data/filestore/$1"
 }
 
-# set_served_urls DB PORT [BASE_URL]: the addresses Odoo puts in what it
-# sends out and what wkhtmltopdf reads, for a database served on PORT:
-# web.base.url (links in emails and portal pages; BASE_URL, default
-# http://localhost:PORT), frozen so that logging in through another address
-# does not rewrite it, and report.url (where wkhtmltopdf, on this machine,
-# fetches the PDF's style sheets: http://127.0.0.1:PORT). Run before the
-# server starts (the parameters are cached by a running server).
-set_served_urls() {
-    local db="$1" port="$2" base_url="${3:-http://localhost:$2}"
-    PGPASSWORD="${PGPASSWORD:-}" psql -X -q -v ON_ERROR_STOP=1 -h "$(db_host)" -p "$(db_port)" \
-        -U "$(db_user)" -d "$db" -v base_url="$base_url" -v report_url="http://127.0.0.1:$port" <<'SQL'
-INSERT INTO ir_config_parameter (key, value, create_uid, write_uid, create_date, write_date)
-VALUES ('web.base.url', :'base_url', 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'),
-       ('web.base.url.freeze', 'True', 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'),
-       ('report.url', :'report_url', 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
-ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_uid = 1,
-    write_date = EXCLUDED.write_date;
-SQL
-}
-
 # copy_db SRC DST: DST made afresh as a copy of SRC (database and filestore);
 # nothing may be connected to SRC.
 copy_db() {
