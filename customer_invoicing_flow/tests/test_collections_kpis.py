@@ -178,6 +178,13 @@ class TestCollectionsKpis(LatePaymentCase):
 
         count(self.march)
         before = count(self.march)
+        # 16 for any number of invoices: the dashboard, its user's
+        # companies (the record rule), its company and currency, the
+        # period's invoices (one query for the amounts; a search and a
+        # read each for the delivery times, the payment times and the
+        # late customers), the late customers' names, the user, partner
+        # and language (amounts formatted)
+        self.assertEqual(before, 16)
         for day in ('2023-03-06', '2023-03-07', '2023-03-08'):
             for partner in (self.customer_a, self.customer_b):
                 invoice = self.create_invoice(50, day, '2023-03-20',

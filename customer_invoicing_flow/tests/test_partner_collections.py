@@ -108,6 +108,12 @@ class TestPartnerCollections(LatePaymentCase):
         partners = self.partners()
         count(partners)
         four = count(partners)
+        # 16 for any number of customers: the partners and the user, their
+        # open invoices (a search and a read), their companies and
+        # currencies, the reminders counted by customer (one read_group)
+        # and the companies the user may see (six small searches of the
+        # record rules)
+        self.assertEqual(four, 16)
         more = self.env['res.partner']
         for name in ('CIF Extra One', 'CIF Extra Two', 'CIF Extra Three'):
             customer = self.create_customer(name)
