@@ -6,11 +6,29 @@ terms, payments, holds and charges read in one query per kind."""
 import json
 from datetime import timedelta
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import late_fees
 from .late_payment_policy import FROZEN_AMOUNTS
+
+# The reconciliations of the invoices aliased ``inv``: their receivable or
+# payable lines (``line``: the invoice's move and account), each partial
+# reconciliation on either side of them (``part``: amount, amount_currency,
+# currency_id) and the line on the other side (``counterpart``: the
+# payment's or the credit note's, whose date is the payment's).
+_RECONCILED_FROM = """
+    account_move_line line
+    JOIN account_partial_reconcile part
+      ON line.id IN (part.debit_move_id, part.credit_move_id)
+    JOIN account_move_line counterpart
+      ON counterpart.id = CASE WHEN part.debit_move_id = line.id
+                               THEN part.credit_move_id
+                               ELSE part.debit_move_id END"""
+_RECONCILED_OF_INVOICE = \
+    "line.move_id = inv.move_id AND line.account_id = inv.account_id"
 
 LATE_PAYMENT_STATES = [
     ('not_due', 'Not due'),
@@ -205,6 +223,15 @@ class AccountInvoice(models.Model):
         return self._terms_from_values(
             json.loads(self.late_payment_terms), self, date)
 
+    @api.model
+    def _sql_reconciled(self):
+        """The one reading of what settled an invoice, for queries on
+        ``account_invoice inv``: ``{'reconciled': the FROM item giving
+        line, part and counterpart, 'of_invoice': the condition tying it to
+        inv}`` (psycopg2 ``sql.SQL``, for ``sql.SQL(query).format``)."""
+        return {'reconciled': sql.SQL(_RECONCILED_FROM),
+                'of_invoice': sql.SQL(_RECONCILED_OF_INVOICE)}
+
     @api.multi
     def _late_payment_facts(self):
         """{invoice id: late_fees.InvoiceFacts} with three queries in all.
@@ -216,19 +243,12 @@ class AccountInvoice(models.Model):
         invoices = self.filtered(lambda inv: isinstance(inv.id, int))
         if not invoices:
             return {}
-        self.env.cr.execute("""
-            SELECT inv.id, apr.amount, apr.amount_currency, apr.currency_id,
-                   counterpart.date
-              FROM account_invoice inv
-              JOIN account_move_line line
-                ON line.move_id = inv.move_id
-               AND line.account_id = inv.account_id
-              JOIN account_partial_reconcile apr
-                ON apr.debit_move_id = line.id
-              JOIN account_move_line counterpart
-                ON counterpart.id = apr.credit_move_id
-             WHERE inv.id IN %s
-        """, (tuple(invoices.ids),))
+        self.env.cr.execute(sql.SQL("""
+            SELECT inv.id, part.amount, part.amount_currency,
+                   part.currency_id, counterpart.date
+              FROM account_invoice inv, {reconciled}
+             WHERE {of_invoice} AND inv.id IN %s
+        """).format(**self._sql_reconciled()), (tuple(invoices.ids),))
         payments = {invoice.id: [] for invoice in invoices}
         for invoice_id, amount, amount_currency, currency_id, date \
                 in self.env.cr.fetchall():

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Lifecycle: when each step happened (validated, sent, viewed, paid) and
 how long it took."""
+from psycopg2 import sql
+
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
@@ -59,22 +61,12 @@ class AccountInvoice(models.Model):
             lambda inv: inv.state == 'paid' and isinstance(inv.id, int))
         dates = {}
         if paid:
-            self.env.cr.execute("""
+            self.env.cr.execute(sql.SQL("""
                 SELECT inv.id, MAX(counterpart.date)
-                  FROM account_invoice inv
-                  JOIN account_move_line line
-                    ON line.move_id = inv.move_id
-                   AND line.account_id = inv.account_id
-                  JOIN account_partial_reconcile part
-                    ON line.id IN (part.debit_move_id, part.credit_move_id)
-                  JOIN account_move_line counterpart
-                    ON counterpart.id = CASE
-                        WHEN part.debit_move_id = line.id
-                        THEN part.credit_move_id
-                        ELSE part.debit_move_id END
-                 WHERE inv.id IN %s
+                  FROM account_invoice inv, {reconciled}
+                 WHERE {of_invoice} AND inv.id IN %s
                  GROUP BY inv.id
-            """, (tuple(paid.ids),))
+            """).format(**self._sql_reconciled()), (tuple(paid.ids),))
             dates = dict(self.env.cr.fetchall())
         for invoice in self:
             if invoice.state != 'paid':

@@ -1,5 +1,7 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date, formatLang, html_escape
@@ -273,7 +275,7 @@ class CollectionsDashboard(models.TransientModel):
         period end (their total minus the reconciliations dated on or before
         it)."""
         self.env['account.invoice'].recompute()
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             SELECT inv.date_invoice, inv.date_due, inv.type,
                    inv.late_fee_origin_id IS NOT NULL,
                    inv.amount_total_company_signed,
@@ -288,17 +290,8 @@ class CollectionsDashboard(models.TransientModel):
               FROM account_invoice inv
               LEFT JOIN LATERAL (
                     SELECT SUM(part.amount) AS amount
-                      FROM account_move_line line
-                      JOIN account_partial_reconcile part
-                        ON line.id IN (part.debit_move_id,
-                                       part.credit_move_id)
-                      JOIN account_move_line counterpart
-                        ON counterpart.id = CASE
-                            WHEN part.debit_move_id = line.id
-                            THEN part.credit_move_id
-                            ELSE part.debit_move_id END
-                     WHERE line.move_id = inv.move_id
-                       AND line.account_id = inv.account_id
+                      FROM {reconciled}
+                     WHERE {of_invoice}
                        AND counterpart.date <= %(date_to)s
                    ) reconciled ON TRUE
              WHERE inv.company_id = %(company)s
@@ -308,9 +301,10 @@ class CollectionsDashboard(models.TransientModel):
                AND (inv.state = 'open'
                     OR inv.paid_date > %(date_to)s
                     OR inv.date_invoice >= %(date_from)s)
-        """, {'company': company.id,
-              'date_from': fields.Date.to_string(date_from),
-              'date_to': fields.Date.to_string(date_to)})
+        """).format(**self.env['account.invoice']._sql_reconciled()), {
+            'company': company.id,
+            'date_from': fields.Date.to_string(date_from),
+            'date_to': fields.Date.to_string(date_to)})
         open_items = []
         fees = []
         credit_sales = 0
@@ -357,7 +351,7 @@ class CollectionsDashboard(models.TransientModel):
         periods = kpis.monthly_periods(date_to, months)
         start = periods[0][0]
         self.env['account.invoice'].recompute()
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             SELECT inv.date_invoice, inv.type = 'out_invoice',
                    inv.amount_total_company_signed,
                    CASE WHEN inv.state = 'paid' THEN inv.paid_date END,
@@ -369,17 +363,8 @@ class CollectionsDashboard(models.TransientModel):
                            array_agg(part.amount
                                      * CASE WHEN inv.type = 'out_refund'
                                             THEN -1 ELSE 1 END) AS amounts
-                      FROM account_move_line line
-                      JOIN account_partial_reconcile part
-                        ON line.id IN (part.debit_move_id,
-                                       part.credit_move_id)
-                      JOIN account_move_line counterpart
-                        ON counterpart.id = CASE
-                            WHEN part.debit_move_id = line.id
-                            THEN part.credit_move_id
-                            ELSE part.debit_move_id END
-                     WHERE line.move_id = inv.move_id
-                       AND line.account_id = inv.account_id
+                      FROM {reconciled}
+                     WHERE {of_invoice}
                        AND counterpart.date <= %(date_to)s
                    ) settled ON TRUE
              WHERE inv.company_id = %(company)s
@@ -389,9 +374,10 @@ class CollectionsDashboard(models.TransientModel):
                AND (inv.state = 'open'
                     OR inv.paid_date >= %(start)s
                     OR inv.date_invoice >= %(start)s)
-        """, {'company': company.id,
-              'start': fields.Date.to_string(start),
-              'date_to': fields.Date.to_string(date_to)})
+        """).format(**self.env['account.invoice']._sql_reconciled()), {
+            'company': company.id,
+            'start': fields.Date.to_string(start),
+            'date_to': fields.Date.to_string(date_to)})
         invoices = [
             (_day(date_invoice), is_invoice, total, _day(paid_date),
              [(_day(day), amount) for day, amount in zip(days, amounts)])
