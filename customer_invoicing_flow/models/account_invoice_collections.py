@@ -147,14 +147,7 @@ class AccountInvoice(models.Model):
         """``value`` (ISO string or date) as an ISO date, or a clear error.
         Default: the day the form shows the late-payment status for (the
         context's ``late_payment_as_of``, else today)."""
-        if not value:
-            return self._late_payment_as_of()
-        try:
-            if isinstance(value, str):
-                value = fields.Date.from_string(value)
-            return fields.Date.to_string(value)
-        except (TypeError, ValueError, AttributeError):
-            raise UserError(_("Not a date: %r") % (value,))
+        return self._as_of_day(value) or self._late_payment_as_of()
 
     @api.model
     def _check_collections_user(self):

@@ -11,7 +11,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import late_fees
+from .. import dates, late_fees
 from .late_payment_policy import FROZEN_AMOUNTS
 
 # The reconciliations of the invoices aliased ``inv``: their receivable or
@@ -188,11 +188,24 @@ class AccountInvoice(models.Model):
         return policy
 
     @api.model
+    def _as_of_day(self, value):
+        """``value`` (a date, a datetime or an ISO string, see ``dates``) as
+        an ISO date; False when empty; a translated error when it is no
+        date. The one reading of an "as of" day for buttons, the context
+        and the mail."""
+        if not value:
+            return False
+        try:
+            return dates.iso_day(value)
+        except ValueError:
+            raise UserError(_("Not a date: %r") % (value,))
+
+    @api.model
     def _late_payment_as_of(self):
-        as_of = self.env.context.get('late_payment_as_of')
-        if as_of and not isinstance(as_of, str):
-            as_of = fields.Date.to_string(as_of)
-        return as_of or fields.Date.context_today(self)
+        """The day the late-payment status is judged at: the context's
+        ``late_payment_as_of``, else today."""
+        return self._as_of_day(self.env.context.get('late_payment_as_of')) \
+            or fields.Date.context_today(self)
 
     @api.model
     def _terms_from_values(self, values, invoice, date):

@@ -155,14 +155,10 @@ class AccountInvoice(models.Model):
         # Reminder Now), today, and did nothing else
         resend = bool(logs) and all(log.mail_id or log.email_sent
                                     for log in logs)
-        context_as_of = self.env.context.get('late_payment_as_of')
         if logs and not resend:
             as_of = max(logs.mapped('date'))
-        elif context_as_of:
-            as_of = fields.Date.to_string(
-                fields.Date.from_string(context_as_of))
         else:
-            as_of = fields.Date.context_today(self)
+            as_of = self._late_payment_as_of()
         partner = self.commercial_partner_id
         Invoice = self.env['account.invoice']
         owed = Invoice.search([

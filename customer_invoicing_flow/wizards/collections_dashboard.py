@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date, formatLang, html_escape
 
-from .. import charts
+from .. import charts, dates
 from .. import collections_kpis as kpis
 
 TOP_LATE_LIMIT = 5
@@ -19,7 +19,7 @@ DAYS_TO_PAY_COLOR = '#5b4a8b'
 
 
 def _day(value):
-    return fields.Date.from_string(value) if value else None
+    return dates.to_day(value) if value else None
 
 
 def _moment(value):
@@ -117,7 +117,7 @@ class CollectionsDashboard(models.TransientModel):
 
     @api.model
     def _default_date_from(self):
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        today = _day(fields.Date.context_today(self))
         return fields.Date.to_string(today.replace(day=1))
 
     @api.depends('date_from', 'date_to', 'company_id')
@@ -164,14 +164,14 @@ class CollectionsDashboard(models.TransientModel):
 
     @api.onchange('period')
     def _onchange_period(self):
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        today = _day(fields.Date.context_today(self))
         dates = kpis.preset_period(self.period, today)
         if dates:
             self.date_from, self.date_to = map(fields.Date.to_string, dates)
 
     @api.onchange('date_from', 'date_to')
     def _onchange_dates(self):
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        today = _day(fields.Date.context_today(self))
         dates = kpis.preset_period(self.period, today)
         if dates and (self.date_from, self.date_to) != tuple(
                 map(fields.Date.to_string, dates)):
