@@ -887,7 +887,7 @@ def dashboard(test):
     clerk.page.wait_for_timeout(500)
     test.key_screen('dashboard')
     shown = 0
-    for label in ('Analysis of the Period', 'Late Invoices of the Period'):
+    for label in ('Analysis of the Period', 'Overdue Invoices of the Period'):
         button = clerk.page.locator(header_button(label)).locator('visible=true')
         if button.count():
             clerk.click(header_button(label), 'Dashboard: %s' % label)

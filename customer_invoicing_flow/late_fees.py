@@ -81,6 +81,7 @@ __all__ = [
     'Problem', 'Timeline', 'evaluate', 'preview', 'timeline',
     'terms_problems', 'stage_problems', 'round_money', 'to_decimal',
     'to_date', 'INTEREST_FROM_DUE', 'INTEREST_FROM_GRACE_END', 'STATES',
+    'STATE_SELECTION',
     'GRACE_DAYS_MAX', 'PERCENT_MAX', 'DAY_OFFSET_MIN', 'DAY_OFFSET_MAX',
 ]
 
@@ -89,7 +90,18 @@ DateLike = Union[datetime.date, str]
 
 INTEREST_FROM_DUE = 'due'
 INTEREST_FROM_GRACE_END = 'grace_end'
-STATES = ('paid', 'on_hold', 'not_due', 'in_grace', 'late')
+# The state of an invoice at the end of a day, with its label, in the
+# order the status shows them. "Late" is past the grace period and not on
+# hold; "overdue" (Odoo's word, the collections analysis's) is past the due
+# date, whatever the grace period: the two meanings keep their two names.
+STATE_SELECTION = (
+    ('not_due', 'Not due'),
+    ('in_grace', 'In grace period'),
+    ('late', 'Late'),
+    ('paid', 'Paid'),
+    ('on_hold', 'On hold'),
+)
+STATES = tuple(state for state, _label in STATE_SELECTION)
 
 ZERO = Decimal('0')
 HUNDRED = Decimal('100')

@@ -30,14 +30,6 @@ _RECONCILED_FROM = """
 _RECONCILED_OF_INVOICE = \
     "line.move_id = inv.move_id AND line.account_id = inv.account_id"
 
-LATE_PAYMENT_STATES = [
-    ('not_due', 'Not due'),
-    ('in_grace', 'In grace period'),
-    ('late', 'Late'),
-    ('paid', 'Paid'),
-    ('on_hold', 'On hold'),
-]
-
 
 class AccountInvoice(models.Model):
     _inherit = 'account.invoice'  # pylint: disable=R8180
@@ -58,9 +50,13 @@ class AccountInvoice(models.Model):
         string='Grace Period Ends', compute='_compute_grace_end_date',
         store=True)
     late_payment_state = fields.Selection(
-        LATE_PAYMENT_STATES, string='Late-Payment Status',
-        compute='_compute_late_payment', search='_search_late_payment_state')
-    days_late = fields.Integer(compute='_compute_late_payment')
+        list(late_fees.STATE_SELECTION), string='Late-Payment Status',
+        compute='_compute_late_payment', search='_search_late_payment_state',
+        help="Late: past the grace period and not on hold (overdue: past "
+             "the due date).")
+    days_late = fields.Integer(
+        string='Days Overdue', compute='_compute_late_payment',
+        help="Days past the due date.")
     late_fee_accrued = fields.Monetary(
         string='Late Fee Due', compute='_compute_late_payment',
         help="The late fee that would be charged today and is not charged "

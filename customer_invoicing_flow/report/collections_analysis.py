@@ -6,8 +6,10 @@ from odoo import fields, models, tools
 class CollectionsAnalysis(models.Model):
     """One row per validated customer invoice or credit note, for the
     collections pivot and graph. Amounts are in the company currency and
-    signed (credit notes negative). "Late" is judged today: paid after the
-    due date, or still open past it."""
+    signed (credit notes negative). "Overdue" is judged today: paid after
+    the due date, or still open past it (not "late", which is past the
+    grace period of the late-payment policy, see late_fees.STATE_SELECTION).
+    The column keeps its technical name ``late`` (saved filters use it)."""
     _name = 'collections.analysis'
     _description = 'Collections analysis'
     _auto = False
@@ -57,12 +59,12 @@ class CollectionsAnalysis(models.Model):
         help="Days from the due date to today for open invoices past due.")
     paid_on_time = fields.Boolean(readonly=True)
     late = fields.Boolean(
-        readonly=True,
+        string='Overdue', readonly=True,
         help="Paid after the due date, or open and past due today.")
     is_fee = fields.Boolean(string='Late Fee', readonly=True)
     nbr = fields.Integer(string='# Invoices', readonly=True)
     on_time_count = fields.Integer(string='# Paid on Time', readonly=True)
-    late_count = fields.Integer(string='# Late', readonly=True)
+    late_count = fields.Integer(string='# Overdue', readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -86,7 +86,9 @@ class CollectionsDashboard(models.TransientModel):
         string='Invoices Due', compute='_compute_kpis',
         help="The invoices the share paid on time counts.")
     late_invoice_count = fields.Integer(
-        string='Late Invoices', compute='_compute_kpis')
+        string='Overdue Invoices', compute='_compute_kpis',
+        help="Invoices due in the period, paid after their due date or "
+             "still open past it.")
     fees_charged = fields.Monetary(
         string='Late Fees Charged', compute='_compute_kpis',
         help="Late-fee invoices dated in the period.")
@@ -108,7 +110,7 @@ class CollectionsDashboard(models.TransientModel):
     aging_html = fields.Html(
         string='Aging', compute='_compute_kpis', sanitize=False)
     top_late_html = fields.Html(
-        string='Customers Most Often Late', compute='_compute_kpis',
+        string='Customers Most Often Overdue', compute='_compute_kpis',
         sanitize=False)
     trend_html = fields.Html(
         string='Last 12 Months', compute='_compute_trend', sanitize=False,
@@ -193,7 +195,7 @@ class CollectionsDashboard(models.TransientModel):
 
     @api.multi
     def action_open_late(self):
-        """The late invoices due in the period, by customer."""
+        """The overdue invoices due in the period, by customer."""
         self.ensure_one()
         action = self._analysis_action(
             [('date_due', '>=', self.date_from),
@@ -483,7 +485,7 @@ class CollectionsDashboard(models.TransientModel):
     def _top_late_html(self, top_late):
         if not top_late:
             return '<p>%s</p>' % html_escape(
-                _('No late invoice in this period.'))
+                _('No overdue invoice in this period.'))
         partners = self.env['res.partner'].browse(
             [partner_id for partner_id, dummy in top_late])
         names = dict((partner.id, partner.display_name)
@@ -497,4 +499,4 @@ class CollectionsDashboard(models.TransientModel):
             '<th>%(customer)s</th><th class="text-right">%(late)s</th>'
             '</tr></thead><tbody>%(rows)s</tbody></table>') % {
                 'customer': html_escape(_('Customer')),
-                'late': html_escape(_('Late Invoices')), 'rows': rows}
+                'late': html_escape(_('Overdue Invoices')), 'rows': rows}
