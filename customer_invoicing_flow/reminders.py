@@ -33,16 +33,13 @@ def stage_date(due_date, offset):
     return due_date + timedelta(days=offset)
 
 
-def plan(due_date, stages, done, as_of, forced=None):
+def plan(due_date, stages, done, as_of):
     """The :class:`Plan` for one invoice on ``as_of``, or None when no
     stage is due.
 
     ``stages``: (key, day offset) pairs; ``done``: keys already processed
-    (they never come back); ``forced``: a key to fire now whatever its day
-    (the "send reminder now" button), alone.
+    (they never come back).
     """
-    if forced is not None:
-        return Plan(fire=forced, skipped=(), due=(forced,))
     due = [(offset, key) for key, offset in stages
            if key not in done and stage_date(due_date, offset) <= as_of]
     if not due:

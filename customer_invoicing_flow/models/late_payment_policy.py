@@ -312,13 +312,6 @@ class LatePaymentPolicy(models.Model):
             values[name] = repr(self[name])
         return values
 
-    @api.multi
-    def _get_policy_terms(self, invoice, date):
-        """This policy's current terms for ``invoice``, charged on ``date``."""
-        self.ensure_one()
-        return self.env['account.invoice']._terms_from_values(
-            self._late_payment_terms_values(), invoice, date)
-
 
 class LatePaymentPolicyStage(models.Model):
     _name = 'late.payment.policy.stage'
