@@ -16,8 +16,10 @@ from . import account_invoice_lifecycle
 from . import account_invoice_report
 from . import account_invoice_reminder_mail
 from . import payment_reminder_log
+from . import payment_reminder_log_mail
 from . import payment_reminder_resend
 from . import mail_message
+from . import mail_mail
 from . import sale_order
 from . import stock_picking
 from . import account_chart_template

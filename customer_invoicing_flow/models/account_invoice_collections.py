@@ -127,12 +127,13 @@ class AccountInvoice(models.Model):
         return False
 
     @api.model
-    def _amounts_text(self, invoices):
-        """The total of ``invoices`` per currency, e.g. "$ 80.00"."""
+    def _amounts_text(self, invoices, field='amount_total'):
+        """The sum of ``field`` (the total; ``'residual'``: the amount due)
+        of ``invoices`` per currency, e.g. "$ 80.00, 12.00 €"."""
         totals = {}
         for invoice in invoices:
             totals.setdefault(invoice.currency_id, 0.0)
-            totals[invoice.currency_id] += invoice.amount_total
+            totals[invoice.currency_id] += invoice[field]
         return ', '.join(formatLang(self.env, amount, currency_obj=currency)
                          for currency, amount in totals.items())
 

@@ -344,18 +344,10 @@ class PaymentReminderSendWizard(models.TransientModel):
                            "%(amount)s due") % {
                                'customer': partner.name,
                                'count': len(statement),
-                               'amount': self._residual_text(statement)})
+                               'amount': self.env['account.invoice']
+                               ._amounts_text(statement, 'residual')})
             lines.append(self._email_line(template, statement))
         return lines
-
-    @api.model
-    def _residual_text(self, invoices):
-        totals = {}
-        for invoice in invoices:
-            totals.setdefault(invoice.currency_id, 0.0)
-            totals[invoice.currency_id] += invoice.residual
-        return ', '.join(formatLang(self.env, amount, currency_obj=currency)
-                         for currency, amount in totals.items())
 
     # ------------------------------------------------------------------
     # Sending
