@@ -859,6 +859,14 @@ class Bench:
         self.timings.report()
 
 
+def int_list(text):
+    """'5,20 100' -> [5, 20, 100]"""
+    try:
+        return [int(item) for item in text.replace(',', ' ').split()]
+    except ValueError:
+        raise argparse.ArgumentTypeError('not a list of numbers: %r' % text)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog='bin/bench-reminders',
@@ -879,10 +887,10 @@ def parse_args(argv=None):
     parser.add_argument('--no-pdf', dest='pdf', action='store_false',
                         help='skip the run with real PDFs (wkhtmltopdf and an Odoo server), '
                              'made for the first N only')
-    parser.add_argument('--batch-sizes', metavar='B', type=int, nargs='+',
-                        default=[int(b) for b in os.environ.get(
-                            'BENCH_BATCH_SIZES', '5 20 100 500').split()],
-                        help='batch sizes of the runs without PDFs (default: 5 20 100 500)')
+    parser.add_argument('--batch-sizes', metavar='B,B,...', type=int_list,
+                        default=int_list(os.environ.get('BENCH_BATCH_SIZES', '5 20 100 500')),
+                        help='batch sizes of the runs without PDFs, separated by commas or '
+                             'spaces (default: 5,20,100,500)')
     parser.add_argument('--orm-invoices', metavar='M', type=int,
                         default=int(os.environ.get('BENCH_ORM_INVOICES', 1000)),
                         help='beyond M invoices, the set-up makes M through the ORM and '
