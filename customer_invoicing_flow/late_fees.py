@@ -533,29 +533,26 @@ def _segments(facts: InvoiceFacts, first: datetime.date, last: datetime.date,
     return segments, hold_days, interest
 
 
-def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
-             rounding: Money) -> Evaluation:
-    """The state of ``facts`` at the end of ``as_of`` and the fee due then."""
-    as_of = to_date(as_of, 'as_of')
-    quantum = _quantum(rounding)
-    due = facts.due_date
-    grace_end = due + datetime.timedelta(days=terms.grace_days)
-    balance = facts.balance_at(as_of)
-    state = _state(terms, facts, as_of, balance)
-
-    charges = [(date, amount) for date, amount in facts.charges if date <= as_of]
-    previous = sum((amount for _date, amount in charges), ZERO)
-    last_charge = charges[-1][0] if charges else None
-
+def _interest_start(terms: PolicyTerms, due: datetime.date,
+                    grace_end: datetime.date,
+                    last_charge: Optional[datetime.date]) -> datetime.date:
+    """The first day bearing interest: the day after the due date or after
+    the grace period, but after a previous charge only the day after it."""
     first = (grace_end if terms.interest_start == INTEREST_FROM_GRACE_END
              else due) + ONE_DAY
     if last_charge is not None:
         first = max(first, last_charge + ONE_DAY)
-    segments, hold_days, interest = _segments(facts, first, as_of,
-                                              terms.interest_rate)
+    return first
 
+
+def _charge_parts(terms: PolicyTerms, balance: Decimal, previous: Decimal,
+                  first_charge: bool, interest: Decimal,
+                  quantum: Decimal) -> Dict[str, Any]:
+    """The charge from its parts (the :class:`Breakdown` fields they set):
+    fixed and percent on the first charge only, plus interest; raised to
+    the minimum first charge, cut to the cap, rounded once, and whether
+    it is below the minimum per charge."""
     with decimal.localcontext(_CONTEXT):
-        first_charge = not charges
         fixed = terms.fee_fixed if first_charge else ZERO
         percent_base = max(balance, ZERO) if first_charge else ZERO
         percent_part = percent_base * terms.fee_percent / HUNDRED
@@ -577,9 +574,34 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         if room is not None and rounded > room:
             rounded = _round(room, quantum, decimal.ROUND_DOWN)
         below_charge_minimum = ZERO < rounded < terms.charge_min
+    return dict(
+        fixed_part=fixed, percent_base=percent_base,
+        percent_part=percent_part, subtotal=subtotal,
+        minimum_applied=minimum_applied, cap_applied=cap_applied,
+        cap_reduction=cap_reduction, unrounded=total, rounded=rounded,
+        below_charge_minimum=below_charge_minimum)
 
+
+def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
+             rounding: Money) -> Evaluation:
+    """The state of ``facts`` at the end of ``as_of`` and the fee due then."""
+    as_of = to_date(as_of, 'as_of')
+    quantum = _quantum(rounding)
+    due = facts.due_date
+    grace_end = due + datetime.timedelta(days=terms.grace_days)
+    balance = facts.balance_at(as_of)
+    state = _state(terms, facts, as_of, balance)
+
+    charges = [(date, amount) for date, amount in facts.charges if date <= as_of]
+    previous = sum((amount for _date, amount in charges), ZERO)
+    last_charge = charges[-1][0] if charges else None
+    first = _interest_start(terms, due, grace_end, last_charge)
+    segments, hold_days, interest = _segments(facts, first, as_of,
+                                              terms.interest_rate)
+    parts = _charge_parts(terms, balance, previous, not charges, interest,
+                          quantum)
     breakdown = Breakdown(
-        first_charge=first_charge,
+        first_charge=not charges,
         previous_charges=previous,
         last_charge_date=last_charge,
         interest_from=first if first <= as_of else None,
@@ -588,23 +610,14 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         hold_days=hold_days,
         rate=terms.interest_rate,
         segments=tuple(segments),
-        fixed_part=fixed,
         percent=terms.fee_percent,
-        percent_base=percent_base,
-        percent_part=percent_part,
         interest_part=interest,
-        subtotal=subtotal,
         minimum=terms.fee_min,
-        minimum_applied=minimum_applied,
         cap=terms.fee_max,
-        cap_applied=cap_applied,
-        cap_reduction=cap_reduction,
-        unrounded=total,
         rounding=quantum,
-        rounded=rounded,
         charge_minimum=terms.charge_min,
-        below_charge_minimum=below_charge_minimum,
-    )
+        **parts)
+    rounded = parts['rounded']
     return Evaluation(
         as_of=as_of,
         state=state,
@@ -613,8 +626,8 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         days_late=max((as_of - due).days, 0),
         open_balance=balance,
         accrued=rounded,
-        charge=rounded if state == 'late' and not below_charge_minimum
-        else ZERO.quantize(quantum),
+        charge=rounded if state == 'late'
+        and not parts['below_charge_minimum'] else ZERO.quantize(quantum),
         breakdown=breakdown,
     )
 
