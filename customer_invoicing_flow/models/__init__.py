@@ -15,6 +15,7 @@ from . import account_invoice_collections
 from . import account_invoice_lifecycle
 from . import account_invoice_report
 from . import account_invoice_reminder_mail
+from . import account_invoice_customer_document
 from . import payment_reminder_log
 from . import payment_reminder_log_mail
 from . import payment_reminder_resend
