@@ -77,7 +77,9 @@ ensure_system_packages() {
     local lib pkg
     for lib in libXrender.so.1:libxrender1 libfontconfig.so.1:libfontconfig1 libXext.so.6:libxext6; do
         pkg=${lib#*:}; lib=${lib%%:*}
-        /sbin/ldconfig -p 2>/dev/null | grep -q "$lib " || missing+=("$pkg")
+        # grep reads it all: with -q it would stop at the first match and
+        # ldconfig's SIGPIPE would fail the pipeline (pipefail)
+        /sbin/ldconfig -p 2>/dev/null | grep "$lib " >/dev/null || missing+=("$pkg")
     done
     [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
