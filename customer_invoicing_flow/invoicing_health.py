@@ -18,7 +18,7 @@ sequence of one journal: the year of a date-range sequence lives in its
 prefix.
 """
 import re
-from collections import OrderedDict, defaultdict, namedtuple
+from collections import Counter, OrderedDict, defaultdict, namedtuple
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -86,7 +86,8 @@ ReminderFact = namedtuple(
 HIGH_KINDS = ('numbering_gap', 'numbering_duplicate', 'tax_mismatch',
               'fee_inconsistent')
 
-_NUMBER = re.compile(r'^(.*?)(\d+)(\D*)$')
+# greedy prefix: the last run of digits, found backtracking from the end
+_NUMBER = re.compile(r'^(.*\D)?(\d+)(\D*)$')
 
 
 def split_number(number):
@@ -96,7 +97,7 @@ def split_number(number):
     if not match:
         return None
     prefix, digits, suffix = match.groups()
-    return prefix, int(digits), len(digits), suffix
+    return prefix or '', int(digits), len(digits), suffix
 
 
 def format_number(prefix, value, width, suffix):
@@ -114,7 +115,7 @@ def _missing_runs(values):
     return runs
 
 
-def _sequence_periods(numbers):
+def sequence_periods(numbers):
     """The numbers grouped by journal, sequence and period (prefix and
     suffix): ``{(journal, sequence, prefix, suffix): [(value, width,
     fact)]}``."""
@@ -129,13 +130,14 @@ def _sequence_periods(numbers):
     return periods
 
 
-def numbering_gaps(numbers):
+def numbering_gaps(numbers, periods=None):
     """One ``numbering_gap`` finding per run of numbers missing inside a
     sequence period, on the journal. Every number given counts as used,
     whatever the invoice's state: a cancelled invoice keeps its number and
-    is not a gap."""
+    is not a gap. ``periods``: :func:`sequence_periods` of ``numbers``,
+    when the caller has them."""
     findings = []
-    periods = _sequence_periods(numbers)
+    periods = sequence_periods(numbers) if periods is None else periods
     for (journal_id, sequence_key, prefix, suffix), entries in sorted(
             periods.items(), key=lambda item: tuple(map(str, item[0]))):
         width = max(entry[1] for entry in entries)
@@ -162,15 +164,14 @@ def numbering_duplicates(numbers):
     """One ``numbering_duplicate`` finding on each invoice whose number
     another invoice of the company also has (the facts are one
     company's)."""
+    counts = Counter(fact.number for fact in numbers if fact.number)
     by_number = defaultdict(list)
     for fact in numbers:
-        if fact.number:
+        if fact.number and counts[fact.number] > 1:
             by_number[fact.number].append(fact)
     findings = []
     for number in sorted(by_number):
         facts = by_number[number]
-        if len(facts) < 2:
-            continue
         for fact in sorted(facts, key=lambda f: f.invoice_id):
             findings.append(Finding(
                 'numbering_duplicate', 'account.invoice', fact.invoice_id,
@@ -179,11 +180,13 @@ def numbering_duplicates(numbers):
     return findings
 
 
-def numbering_date_order(numbers):
+def numbering_date_order(numbers, periods=None):
     """One ``numbering_date_order`` finding on each invoice dated before an
-    invoice of a lower number of the same sequence period."""
+    invoice of a lower number of the same sequence period (``periods`` as
+    for :func:`numbering_gaps`)."""
     findings = []
-    for entries in _sequence_periods(numbers).values():
+    periods = sequence_periods(numbers) if periods is None else periods
+    for entries in periods.values():
         latest = None  # (date, number) of the latest date seen so far
         for _value, _width, fact in sorted(
                 entries, key=lambda entry: (entry[0], entry[2].invoice_id)):

@@ -10,7 +10,7 @@ accounting manager acknowledge an acceptable one with a reason.
 """
 import json
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time
 
 from psycopg2.extras import execute_values
 
@@ -24,6 +24,17 @@ from ..button_api import without_defaults
 _logger = logging.getLogger(__name__)
 
 FINDING_UNIQUE_KEY = 'invoicing_health_finding_finding_unique'
+
+
+def _day(value):
+    """A date column as read (an ISO string in Odoo 11), as a date; fast
+    (C) parsing, as the check reads every invoice."""
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _moment(value):
+    """A timestamp column as read, as a datetime (seconds)."""
+    return datetime.fromisoformat(value[:19]) if value else None
 
 
 class InvoicingHealthFinding(models.Model):
@@ -46,7 +57,7 @@ class InvoicingHealthFinding(models.Model):
         help="Tells apart the findings of one kind on one record (a line, "
              "a range of missing numbers).")
     invoice_id = fields.Many2one(
-        'account.invoice', string='Invoice', readonly=True, index=True,
+        'account.invoice', readonly=True, index=True,
         ondelete='set null')
     record_name = fields.Char(string='Concerns', readonly=True)
     severity = fields.Selection(
@@ -223,6 +234,8 @@ class InvoicingHealthFinding(models.Model):
         :return: the new findings
         """
         moment = self._as_of_moment(as_of)
+        # every company: a handful of rows
+        # pylint: disable=no-search-all
         companies = companies or self.env['res.company'].sudo().search([])
         new = self.browse()
         for company in companies:
@@ -235,21 +248,21 @@ class InvoicingHealthFinding(models.Model):
     def _check_company(self, company, moment):
         """The findings of ``company`` as of ``moment`` (pure rules over
         facts read in one query per kind of fact)."""
-        numbers = self._facts_numbers(company, moment)
-        findings = health.numbering_gaps(numbers)
+        numbers, sent, totals = self._facts_invoices(company, moment)
+        periods = health.sequence_periods(numbers)
+        findings = health.numbering_gaps(numbers, periods)
         findings += health.numbering_duplicates(numbers)
-        findings += health.numbering_date_order(numbers)
+        findings += health.numbering_date_order(numbers, periods)
         findings += health.delayed_invoicing(
             self._facts_deliveries(company, moment), moment,
             company.health_delay_hours)
-        lines, totals, tax_names = self._facts_taxes(company, moment)
+        lines, tax_names = self._facts_tax_lines(company, moment)
         findings += health.tax_mismatches(lines, totals, tax_names)
         links, prices, drafts = self._facts_orders(company, moment)
         findings += health.order_mismatches(
             links, prices, drafts, moment, company.health_draft_days)
         findings += health.never_sent(
-            self._facts_sent(company, moment), moment,
-            company.health_never_sent_days)
+            sent, moment, company.health_never_sent_days)
         charges, reminders = self._facts_fees(company, moment)
         findings += health.fee_inconsistencies(charges, reminders)
         return findings
@@ -259,23 +272,55 @@ class InvoicingHealthFinding(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
-    def _facts_numbers(self, company, moment):
+    def _facts_invoices(self, company, moment):
+        """The numbers, the sending and the tax totals of the company's
+        customer invoices and credit notes, from one scan. Only the posted
+        invoices not sent, and those whose tax amount is not exactly the
+        sum of their tax lines, are handed to the sending and tax rules
+        (the others cannot be found by them)."""
         rows = self._fetch("""
             SELECT inv.id, inv.journal_id,
                    CASE WHEN inv.type = 'out_refund' AND j.refund_sequence
                         THEN j.refund_sequence_id ELSE j.sequence_id END,
-                   inv.move_name, inv.date_invoice, inv.state
+                   inv.move_name, inv.date_invoice, inv.state,
+                   COALESCE(inv.number, inv.move_name),
+                   COALESCE(inv.validated_date, inv.date_invoice::timestamp),
+                   COALESCE(inv.sent, FALSE) OR inv.sent_date IS NOT NULL,
+                   inv.amount_tax, COALESCE(tax.total, 0), cur.rounding
               FROM account_invoice inv
               JOIN account_journal j ON j.id = inv.journal_id
-             WHERE inv.company_id = %s
+              JOIN res_currency cur ON cur.id = inv.currency_id
+              LEFT JOIN (
+                  SELECT t.invoice_id,
+                         SUM(ROUND((t.amount + COALESCE(t.amount_rounding, 0))
+                                   / c.rounding) * c.rounding) AS total
+                    FROM account_invoice_tax t
+                    JOIN res_currency c ON c.id = t.currency_id
+                   WHERE t.company_id = %(company)s
+                   GROUP BY t.invoice_id
+              ) tax ON tax.invoice_id = inv.id
+             WHERE inv.company_id = %(company)s
                AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.move_name IS NOT NULL
-               AND (inv.date_invoice IS NULL OR inv.date_invoice <= %s)
-        """, (company.id, moment.date()))
-        return [health.NumberFact(
-            row[0], row[1], row[2], row[3],
-            row[4] and fields.Date.from_string(row[4]), row[5])
-            for row in rows]
+               AND (inv.date_invoice IS NULL OR inv.date_invoice <= %(day)s)
+        """, {'company': company.id, 'day': moment.date()})
+        numbers, sent, totals = [], [], []
+        for (invoice_id, journal_id, sequence_id, move_name, day, state,
+             number, validated, is_sent, amount_tax, tax_lines,
+             rounding) in rows:
+            if move_name:
+                numbers.append(health.NumberFact(
+                    invoice_id, journal_id, sequence_id, move_name,
+                    _day(day), state))
+            if state in ('open', 'paid') and day:
+                validated = None if is_sent else _moment(validated)
+                if not is_sent and validated is not None \
+                        and validated <= moment:
+                    sent.append(health.SentFact(
+                        invoice_id, number, validated, is_sent))
+                if amount_tax != tax_lines:
+                    totals.append(health.TaxTotalFact(
+                        invoice_id, number, amount_tax, tax_lines, rounding))
+        return numbers, sent, totals
 
     @api.model
     def _facts_deliveries(self, company, moment):
@@ -313,11 +358,14 @@ class InvoicingHealthFinding(models.Model):
         """, {'company': company.id, 'moment': moment})
         return [health.DeliveryFact(
             row[0], row[1],
-            row[2] and fields.Datetime.from_string(row[2]), row[3], row[4],
+            _moment(row[2]), row[3], row[4],
             row[5]) for row in rows]
 
     @api.model
-    def _facts_taxes(self, company, moment):
+    def _facts_tax_lines(self, company, moment):
+        """The taxes of the posted invoice lines, of their products (mapped
+        through the invoice's fiscal position) and of their order lines,
+        joined and grouped (no query per line)."""
         params = {'company': company.id, 'day': moment.date()}
         mapping = {}
         for position, source, dest in self._fetch("""
@@ -328,56 +376,69 @@ class InvoicingHealthFinding(models.Model):
                 """, params):
             mapping.setdefault(position, {}).setdefault(source, []).append(
                 dest)
+        product_taxes = dict(self._fetch("""
+            SELECT pt.prod_id, ARRAY_AGG(pt.tax_id)
+              FROM product_taxes_rel pt
+              JOIN account_tax tax ON tax.id = pt.tax_id
+             WHERE tax.company_id = %(company)s
+             GROUP BY pt.prod_id
+        """, params))
         rows = self._fetch("""
-            SELECT l.id, l.invoice_id, l.name, inv.fiscal_position_id,
-                   ARRAY(SELECT lt.tax_id FROM account_invoice_line_tax lt
-                          WHERE lt.invoice_line_id = l.id),
-                   ARRAY(SELECT pt.tax_id FROM product_taxes_rel pt
-                           JOIN account_tax tax ON tax.id = pt.tax_id
-                          WHERE pt.prod_id = pp.product_tmpl_id
-                            AND tax.company_id = inv.company_id),
-                   EXISTS(SELECT 1 FROM sale_order_line_invoice_rel sr
-                           WHERE sr.invoice_line_id = l.id),
-                   ARRAY(SELECT DISTINCT st.account_tax_id
-                           FROM sale_order_line_invoice_rel sr
-                           JOIN account_tax_sale_order_line_rel st
-                             ON st.sale_order_line_id = sr.order_line_id
-                          WHERE sr.invoice_line_id = l.id)
-              FROM account_invoice_line l
-              JOIN account_invoice inv ON inv.id = l.invoice_id
-              LEFT JOIN product_product pp ON pp.id = l.product_id
-             WHERE inv.company_id = %(company)s
-               AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
-               AND inv.date_invoice <= %(day)s
+            WITH line AS (
+                SELECT l.id, l.invoice_id, l.name, inv.fiscal_position_id,
+                       pp.product_tmpl_id
+                  FROM account_invoice_line l
+                  JOIN account_invoice inv ON inv.id = l.invoice_id
+                  LEFT JOIN product_product pp ON pp.id = l.product_id
+                 WHERE inv.company_id = %(company)s
+                   AND inv.type IN ('out_invoice', 'out_refund')
+                   AND inv.state IN ('open', 'paid')
+                   AND inv.date_invoice <= %(day)s
+            ), line_tax AS (
+                SELECT lt.invoice_line_id, ARRAY_AGG(lt.tax_id) AS taxes
+                  FROM account_invoice_line_tax lt
+                  JOIN line ON line.id = lt.invoice_line_id
+                 GROUP BY lt.invoice_line_id
+            ), order_tax AS (
+                SELECT sr.invoice_line_id,
+                       ARRAY_AGG(DISTINCT st.account_tax_id) FILTER (
+                           WHERE st.account_tax_id IS NOT NULL) AS taxes
+                  FROM sale_order_line_invoice_rel sr
+                  JOIN line ON line.id = sr.invoice_line_id
+                  LEFT JOIN account_tax_sale_order_line_rel st
+                    ON st.sale_order_line_id = sr.order_line_id
+                 GROUP BY sr.invoice_line_id
+            )
+            SELECT line.id, line.invoice_id, line.name,
+                   line.fiscal_position_id, line.product_tmpl_id,
+                   line_tax.taxes, order_tax.invoice_line_id IS NOT NULL,
+                   order_tax.taxes
+              FROM line
+              LEFT JOIN line_tax ON line_tax.invoice_line_id = line.id
+              LEFT JOIN order_tax ON order_tax.invoice_line_id = line.id
         """, params)
         lines = []
-        for line_id, invoice_id, name, position, taxes, product_taxes, \
+        mapped = {}
+        for line_id, invoice_id, name, position, template, taxes, \
                 from_order, order_taxes in rows:
+            expected = None
+            if product_taxes.get(template):
+                key = (template, position)
+                if key not in mapped:
+                    mapped[key] = health.map_taxes(
+                        product_taxes[template], mapping.get(position, {}))
+                expected = mapped[key]
+            taxes = frozenset(taxes or ())
+            order_taxes = frozenset(order_taxes or ()) if from_order \
+                else None
+            if expected in (None, taxes) and order_taxes in (None, taxes):
+                continue  # agrees with every reference: nothing to find
             lines.append(health.TaxLineFact(
-                invoice_id, line_id, name, frozenset(taxes),
-                health.map_taxes(product_taxes, mapping.get(position, {}))
-                if product_taxes else None,
-                frozenset(order_taxes) if from_order else None))
-        totals = [health.TaxTotalFact(*row) for row in self._fetch("""
-            SELECT inv.id, inv.number, inv.amount_tax,
-                   COALESCE((SELECT SUM(ROUND(t.amount
-                                             + COALESCE(t.amount_rounding, 0),
-                                             2))
-                               FROM account_invoice_tax t
-                              WHERE t.invoice_id = inv.id), 0),
-                   cur.rounding
-              FROM account_invoice inv
-              JOIN res_currency cur ON cur.id = inv.currency_id
-             WHERE inv.company_id = %(company)s
-               AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
-               AND inv.date_invoice <= %(day)s
-        """, params)]
+                invoice_id, line_id, name, taxes, expected, order_taxes))
         tax_names = dict(self._fetch(
             "SELECT id, name FROM account_tax WHERE company_id = %(company)s",
             params))
-        return lines, totals, tax_names
+        return lines, tax_names
 
     @api.model
     def _facts_orders(self, company, moment):
@@ -418,7 +479,7 @@ class InvoicingHealthFinding(models.Model):
                AND pl.currency_id = inv.currency_id
             """, params)]
         drafts = [health.DraftFact(
-            row[0], row[1], fields.Datetime.from_string(row[2]))
+            row[0], row[1], _moment(row[2]))
             for row in self._fetch("""
             SELECT inv.id, COALESCE(inv.origin, inv.reference, ''),
                    inv.create_date
@@ -432,29 +493,11 @@ class InvoicingHealthFinding(models.Model):
         return links, prices, drafts
 
     @api.model
-    def _facts_sent(self, company, moment):
-        rows = self._fetch("""
-            SELECT inv.id, inv.number,
-                   COALESCE(inv.validated_date, inv.date_invoice::timestamp),
-                   COALESCE(inv.sent, FALSE) OR inv.sent_date IS NOT NULL
-              FROM account_invoice inv
-             WHERE inv.company_id = %s
-               AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
-               AND COALESCE(inv.validated_date,
-                            inv.date_invoice::timestamp) <= %s
-        """, (company.id, moment))
-        return [health.SentFact(
-            row[0], row[1], row[2] and fields.Datetime.from_string(row[2]),
-            row[3]) for row in rows]
-
-    @api.model
     def _facts_fees(self, company, moment):
         params = {'company': company.id, 'day': moment.date()}
         charges = [health.FeeChargeFact(
             row[0], row[1], row[2], row[3], row[4],
-            row[5] and fields.Date.from_string(row[5]),
-            fields.Date.from_string(row[6])) for row in self._fetch("""
+            _day(row[5]), _day(row[6])) for row in self._fetch("""
             SELECT c.id, c.fee_invoice_id, fee.number, fee.state,
                    origin.number, origin.paid_date, c.date
               FROM late_fee_charge c
@@ -618,7 +661,7 @@ class InvoicingHealthFinding(models.Model):
         """, (company.id, str(date_from), str(date_to)))
         rows = self.env.cr.fetchall()
         result = health.accuracy(
-            [(row[0], fields.Date.from_string(row[1])) for row in rows],
+            [(row[0], _day(row[1])) for row in rows],
             [row[0] for row in rows if row[2]])
         groups = self.sudo().read_group(
             [('company_id', '=', company.id), ('state', '=', 'open')],
@@ -626,3 +669,41 @@ class InvoicingHealthFinding(models.Model):
         result['open_by_kind'] = {
             group['kind']: group['kind_count'] for group in groups}
         return result
+
+    @api.model
+    def _dashboard_html(self, company, date_from, date_to):
+        """The collections dashboard's Invoicing Health block: the accuracy
+        of the period, its trend over the months of the period, and the
+        open findings per kind (each count a link to the findings)."""
+        kpi = self._accuracy_kpi(company, date_from, date_to)
+
+        def percent(share):
+            return '-' if share is None else '%.1f %%' % (share * 100)
+
+        kinds = dict(self._fields['kind']._description_selection(self.env))
+        rows = ''.join(
+            '<tr><td>%s</td><td class="text-right">%d</td></tr>' % (
+                escape(kinds[key]), kpi['open_by_kind'].get(key, 0))
+            for key, _label in health.KINDS)
+        months = ''.join(
+            '<tr><td>%s</td><td class="text-right">%d</td>'
+            '<td class="text-right">%s</td></tr>' % (
+                escape(month), total, escape(percent(share)))
+            for month, total, _clean, share in kpi['by_month'])
+        return (
+            '<div class="o_cif_health">'
+            '<p><strong>%s</strong> %s <span class="text-muted">(%s)</span>'
+            '</p>'
+            '<table class="table table-condensed"><thead><tr><th>%s</th>'
+            '<th class="text-right">%s</th><th class="text-right">%s</th>'
+            '</tr></thead><tbody>%s</tbody></table>'
+            '<table class="table table-condensed"><thead><tr><th>%s</th>'
+            '<th class="text-right">%s</th></tr></thead><tbody>%s</tbody>'
+            '</table></div>') % (
+                escape(_("Invoicing accuracy:")),
+                escape(percent(kpi['accuracy'])),
+                escape(_("%(clean)s of %(total)s invoices without a "
+                         "finding") % kpi),
+                escape(_("Month")), escape(_("Invoices")),
+                escape(_("Accuracy")), months,
+                escape(_("Open findings")), escape(_("Count")), rows)

@@ -292,6 +292,31 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
         self.assertEqual([month[0] for month in kpi['by_month']],
                          ['2031-03'])
         self.assertGreaterEqual(kpi['open_by_kind']['never_sent'], 1)
+        html = self.Finding._dashboard_html(self.company, '2031-03-01',
+                                            '2031-03-31')
+        self.assertIn('66.7 %', html)
+        self.assertIn('2 of 3 invoices without a finding', html)
+        self.assertIn('Never sent', html)
+
+    def test_queries_do_not_grow_with_the_invoices(self):
+        """The check reads its facts in set-based queries: as many queries
+        for 1 new invoice never sent as for 6."""
+        self.invoice(11, sent=False)
+        self.check('2031-03-30')  # warm-up (the first findings of the day)
+
+        def queries(as_of):
+            self.env.cache.invalidate()
+            before = self.env.cr.sql_log_count
+            self.check(as_of)
+            return self.env.cr.sql_log_count - before
+
+        self.invoice(12, sent=False)
+        one = queries('2031-03-31')
+        for day in range(13, 18):
+            self.invoice(day, sent=False)
+        six = queries('2031-04-01')
+        self.assertEqual(one, six)
+        self.assertTrue(5 < one < 40, one)
 
     # companies and access ---------------------------------------------------
     def test_findings_of_another_company_are_invisible(self):
