@@ -35,6 +35,7 @@
         "views/stock_picking_views.xml",
         "views/account_invoice_views.xml",
         "views/payment_reminder_log_views.xml",
+        "views/payment_reminder_run_views.xml",
         "views/follow_up_views.xml",
         "views/collections_analysis_views.xml",
         "views/collections_dashboard_views.xml",

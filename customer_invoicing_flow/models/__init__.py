@@ -18,6 +18,8 @@ from . import account_invoice_reminder_mail
 from . import account_invoice_customer_document
 from . import payment_reminder_log
 from . import payment_reminder_log_mail
+from . import payment_reminder_run
+from . import payment_reminder_run_stage
 from . import payment_reminder_resend
 from . import mail_message
 from . import mail_mail

@@ -5,10 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools.misc import html_escape
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date, html_escape
 
 from .. import collections_kpis as kpis
+from .. import dates
 from .res_company import AUTO_INVOICE_MODES
 
 COLLECTIONS_USER = 'customer_invoicing_flow.group_collections_user'
@@ -139,11 +140,12 @@ class ResPartner(models.Model):
     def _collections_as_of(self):
         """The date the KPIs are judged at: the ``late_payment_as_of``
         context key (a date or its string) when given, else today."""
-        as_of = self.env.context.get('late_payment_as_of')
-        if isinstance(as_of, date):
-            return as_of
-        return fields.Date.from_string(
-            as_of or fields.Date.context_today(self))
+        as_of = self.env.context.get('late_payment_as_of') \
+            or fields.Date.context_today(self)
+        try:
+            return dates.to_day(as_of)
+        except ValueError:
+            raise UserError(_("Not a date: %r") % (as_of,))
 
     @api.multi
     def _collections_stats(self, company, today):
@@ -228,6 +230,70 @@ class ResPartner(models.Model):
             partner.sudo().message_post(
                 body=body, author_id=self.env.user.partner_id.id)
         return True
+
+    @api.multi
+    def _credit_hold_set(self, invoices, as_of):
+        """Put the customer (a commercial partner) on credit hold for its
+        overdue ``invoices``, with a note; returns the customer if it was
+        put on hold now (not already on hold), else an empty set."""
+        self.ensure_one()
+        if self.credit_hold:
+            return self.browse()
+        names = ', '.join(invoices.mapped('number'))
+        self.write({
+            'credit_hold': True, 'credit_hold_date': as_of,
+            'credit_hold_reason': _("Overdue invoices: %s") % names})
+        self.message_post(body=_(
+            "Credit hold from %(date)s: invoices %(invoices)s are overdue "
+            "past the credit-hold stage. Sales orders cannot be confirmed "
+            "until they are paid or a collections manager releases the "
+            "hold.") % {'date': format_date(self.env, as_of),
+                        'invoices': names})
+        return self
+
+    @api.model
+    def _credit_hold_release_paid(self):
+        """Lift the credit holds of customers with no open invoice at a
+        credit-hold stage any more (paid, or credited); returns them."""
+        self.env.cr.execute("""
+            SELECT partner.id
+              FROM res_partner partner
+             WHERE partner.credit_hold
+               AND partner.id = partner.commercial_partner_id
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM payment_reminder_log log
+                     JOIN account_invoice inv ON inv.id = log.invoice_id
+                    WHERE log.partner_id = partner.id
+                      AND log.credit_hold
+                      AND log.state IN ('done', 'skipped')
+                      AND inv.state = 'open')
+        """)
+        partners = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for partner in partners:
+            partner.write({'credit_hold': False, 'credit_hold_date': False,
+                           'credit_hold_reason': False})
+            partner.message_post(body=_(
+                "Credit hold lifted: no overdue invoice at a credit-hold "
+                "stage remains open."))
+        return partners
+
+    @api.multi
+    def _activity_responsible(self, company, salesperson=None,
+                              assigned=None):
+        """Who gets an activity about this customer's document in
+        ``company``, the one rule for the reminder stages, the
+        reconciliation to-do and the delivery-invoicing problems: the user
+        ``assigned`` to the task (a stage's responsible), else the
+        document's ``salesperson`` (invoice or order), else the customer's
+        salesperson, else the company's collections responsible, else the
+        user running the code. Archived users are passed over."""
+        commercial = self[:1].commercial_partner_id
+        for user in (assigned, salesperson, commercial.user_id,
+                     company.collections_user_id):
+            if user and user.active:
+                return user
+        return self.env.user
 
     @api.multi
     def _get_auto_invoice_mode(self, company):

@@ -45,7 +45,7 @@ class SaleOrder(models.Model):
             'credit_hold')
         if not partners:
             return
-        self.env['payment.reminder.log'].sudo()._release_credit_holds()
+        self.env['res.partner'].sudo()._credit_hold_release_paid()
         partners.invalidate_cache(['credit_hold', 'credit_hold_reason'])
         held = partners.filtered('credit_hold')
         if not held:
@@ -228,9 +228,11 @@ class SaleOrder(models.Model):
 
     @api.multi
     def _auto_invoice_responsible(self):
+        """The order's salesperson, else as for every activity (see
+        ``res.partner._activity_responsible``)."""
         self.ensure_one()
-        return self.user_id or self.company_id.collections_user_id \
-            or self.env.user
+        return self.partner_id._activity_responsible(
+            self.company_id, salesperson=self.user_id)
 
     @api.multi
     def _auto_invoice_schedule_activity(self, summary, note, record=None):

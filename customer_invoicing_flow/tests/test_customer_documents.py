@@ -213,7 +213,8 @@ class TestReminderFacts(ReminderCase):
         self.assertEqual(len(fee), 1)
         # rendered in the stage's environment: the day comes with it
         stage = self.stages[11].with_context(late_payment_as_of='2023-04-20')
-        mail = self.Log._send_email([{'invoice': invoice}], stage)
+        mail = self.env['payment.reminder.run']._send_email(
+            [{'invoice': invoice}], stage)
         text = mail_text(mail)
         self.assertIn(
             'Your open balance on 04/20/2023 Invoice Date Due date Status '

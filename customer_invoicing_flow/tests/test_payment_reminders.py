@@ -331,7 +331,7 @@ class TestReminderFaults(ReminderCase):
         bad.partner_id.email = False
         good = self.invoice_for('CIF November')
         with mute_logger('odoo.addons.customer_invoicing_flow.models.'
-                         'payment_reminder_log'):
+                         'payment_reminder_run_stage'):
             self.run_day('2023-04-01')
         self.assertEqual(len(self.mails(good)), 1)
         self.assertFalse(self.mails(bad))
@@ -355,17 +355,17 @@ class TestReminderFaults(ReminderCase):
         invoices = self.Invoice.browse()
         for name in ('Oscar', 'Papa', 'Quebec', 'Romeo', 'Sierra', 'Tango'):
             invoices |= self.invoice_for('CIF %s' % name)
-        Log = type(self.Log)
-        original = Log._send_email
+        Run = type(self.env['payment.reminder.run'])
+        original = Run._send_email
         calls = []
 
-        def send_then_crash(log_model, group, stage):
+        def send_then_crash(run_model, group, stage):
             calls.append(group)
             if len(calls) == 4:
                 raise Crash()
-            return original(log_model, group, stage)
+            return original(run_model, group, stage)
 
-        with patch.object(Log, '_send_email', send_then_crash):
+        with patch.object(Run, '_send_email', send_then_crash):
             with self.assertRaises(Crash):
                 self.run_day('2023-04-01', batch_size=2)
         self.assertEqual(len(self.mails(invoices)), 2)

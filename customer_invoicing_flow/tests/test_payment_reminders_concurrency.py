@@ -27,6 +27,9 @@ class TestReminderConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {
                 'tracking_disable': True})
+            # the runs the workers commit are deleted at the end
+            self.last_run_id = env['payment.reminder.run'].search(
+                [], order='id desc', limit=1).id or 0
             self.invoice_ids = self._create_data(env)
             # two real transactions must see these invoices: commit them
             cr.commit()  # pylint: disable=invalid-commit
@@ -79,6 +82,8 @@ class TestReminderConcurrency(TransactionCase):
                 ('res_id', 'in', invoices.ids)]).unlink()
             env['payment.reminder.log'].search([
                 ('invoice_id', 'in', invoices.ids)]).unlink()
+            env['payment.reminder.run'].search([
+                ('id', '>', self.last_run_id)]).unlink()
             # the invoices' PDFs, saved by the stub as in production
             env['ir.attachment'].search([
                 ('res_model', '=', 'account.invoice'),
@@ -102,6 +107,14 @@ class TestReminderConcurrency(TransactionCase):
         return api.Environment(cr, SUPERUSER_ID, {
             'tracking_disable': True})['account.invoice']
 
+    def _runs(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return [(run.state, run.invoice_count, run.email_count,
+                     run.replay_count) for run in env[
+                         'payment.reminder.run'].search(
+                             [('id', '>', self.last_run_id)], order='id')]
+
     def _reminder_outcome(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -118,8 +131,8 @@ class TestReminderConcurrency(TransactionCase):
         working when worker 2 runs: worker 2 skips the locked rows and does
         the rest. Both commit; a third run finds nothing left."""
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            Log1 = self._invoice_model(cr1).env['payment.reminder.log']
-            logs1 = Log1._process_batch(self.invoice_ids[:2], '2023-04-01')
+            Run1 = self._invoice_model(cr1).env['payment.reminder.run']
+            logs1 = Run1._process_batch(self.invoice_ids[:2], '2023-04-01')
             self.assertEqual(len(logs1), 2)
             logs2 = self._invoice_model(cr2)._cron_process_late_payments(
                 '2023-04-01')
@@ -133,6 +146,9 @@ class TestReminderConcurrency(TransactionCase):
                 '2023-04-01')
             self.assertFalse(logs3)
         self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
+        # each run its own record: worker 2's, then the third's (worker 1
+        # processed a batch without a run)
+        self.assertEqual(self._runs(), [('done', 4, 2, 0), ('done', 0, 0, 0)])
 
     def test_late_worker_replays_in_a_fresh_snapshot(self):
         """Worker 2 found its candidates, then worker 1 processed them all
@@ -142,13 +158,13 @@ class TestReminderConcurrency(TransactionCase):
         new transaction, which sees worker 1's logs and sends nothing
         more."""
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            Log = type(self._invoice_model(cr2).env['payment.reminder.log'])
-            find_candidates = Log._candidate_invoice_ids
+            Run = type(self._invoice_model(cr2).env['payment.reminder.run'])
+            find_candidates = Run._candidate_invoice_ids
 
-            def worker_1_overtakes(log_model, as_of):
-                invoice_ids = find_candidates(log_model, as_of)
+            def worker_1_overtakes(run_model, as_of):
+                invoice_ids = find_candidates(run_model, as_of)
                 logs1 = self._invoice_model(cr1).env[
-                    'payment.reminder.log']._process_batch(invoice_ids, as_of)
+                    'payment.reminder.run']._process_batch(invoice_ids, as_of)
                 self.assertEqual(len(logs1), 6)
                 cr1.commit()  # pylint: disable=invalid-commit
                 return invoice_ids
@@ -156,13 +172,12 @@ class TestReminderConcurrency(TransactionCase):
             thread = threading.currentThread()
             # run worker 2 as in production: commit per batch, replay on a
             # concurrency error
-            Invoice = type(self._invoice_model(cr2))
-            original = Invoice._process_reminder_batch
+            original = Run._process_reminder_batch
             attempts = []
 
-            def attempt(invoice_model, invoice_ids, as_of):
+            def attempt(run, invoice_ids, as_of):
                 try:
-                    return original(invoice_model, invoice_ids, as_of)
+                    return original(run, invoice_ids, as_of)
                 except Exception as error:
                     attempts.append(error.__class__.__name__)
                     raise
@@ -170,12 +185,14 @@ class TestReminderConcurrency(TransactionCase):
                     attempts.append('attempt')
 
             with patch.object(thread, 'testing', False), \
-                    patch.object(Log, '_candidate_invoice_ids',
+                    patch.object(Run, '_candidate_invoice_ids',
                                  worker_1_overtakes), \
-                    patch.object(Invoice, '_process_reminder_batch', attempt):
+                    patch.object(Run, '_process_reminder_batch', attempt):
                 logs2 = self._invoice_model(
                     cr2)._cron_process_late_payments('2023-04-01')
             self.assertEqual(attempts, ['SerializationFailure',
                                         'attempt', 'attempt'])
             self.assertFalse(logs2.exists())
         self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
+        # worker 2's run, committed: its batch replayed, nothing left to do
+        self.assertEqual(self._runs(), [('done', 0, 0, 1)])

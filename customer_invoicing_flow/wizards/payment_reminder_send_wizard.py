@@ -109,13 +109,13 @@ class PaymentReminderSendWizard(models.TransientModel):
     @api.multi
     def _due_groups(self, invoices):
         """What the daily run would do today: see
-        ``payment.reminder.log._stage_groups``."""
+        ``payment.reminder.run._stage_groups``."""
         self.ensure_one()
         if not invoices:
             return []
-        Log = self.env['payment.reminder.log'].sudo()
-        logged, _retry = Log._logged_stages(invoices.ids)
-        return Log._stage_groups(invoices.sudo(), self.date, logged)
+        Run = self.env['payment.reminder.run'].sudo()
+        logged, _retry = Run._logged_stages(invoices.ids)
+        return Run._stage_groups(invoices.sudo(), self.date, logged)
 
     @api.multi
     def _resend_groups(self, invoices):
@@ -166,86 +166,18 @@ class PaymentReminderSendWizard(models.TransientModel):
         self.ensure_one()
         date = format_date(self.env, self.date)
         lines = []
-        evaluations = {}
         fee_invoices = self.env['account.invoice'].browse([
             plan['invoice'].id for group, suppress in groups
             for plan in group if plan['charge_fee'] and not suppress])
-        if fee_invoices:
-            evaluations = fee_invoices.sudo()._late_payment_evaluate(
-                self.date)
-        Log = self.env['payment.reminder.log'].sudo()
+        evaluations = fee_invoices.sudo()._late_payment_evaluate(
+            self.date) if fee_invoices else {}
         planned = set()
         for group, suppress in groups:
-            stage = group[0]['fire']
             invoices_here = self.env['account.invoice'].browse(
                 [plan['invoice'].id for plan in group])
             planned.update(invoices_here.ids)
-            partner = invoices_here[0].commercial_partner_id
-            if not stage:
-                lines.append(_(
-                    "%(customer)s: the heads-up meant for before the due "
-                    "date of %(invoices)s is no longer sent; it is logged "
-                    "as skipped.") % {
-                        'customer': partner.name,
-                        'invoices': ', '.join(
-                            invoices_here.mapped('number'))})
-                continue
-            lines.append(_('%(customer)s: stage "%(stage)s" (day %(day)d '
-                           'after the due date)') % {
-                               'customer': partner.name, 'stage': stage.name,
-                               'day': stage.day_offset})
-            if suppress:
-                lines.append(_(
-                    "- No email: unapplied payments or credit notes of the "
-                    "customer cover the amount due; an activity asks "
-                    "collections staff to reconcile them."))
-            elif stage.send_email and stage.mail_template_id:
-                lines.append(self._email_line(
-                    stage.mail_template_id, invoices_here, stage))
-            else:
-                lines.append(_("- No email (the stage sends none)."))
-            for plan in group:
-                invoice = plan['invoice']
-                if plan['charge_fee'] and not suppress:
-                    result = evaluations.get(invoice.id)
-                    charge = result and float(result['evaluation'].charge)
-                    if charge and charge > 0:
-                        lines.append(_(
-                            "- Late fee of %(amount)s charged on %(invoice)s "
-                            "in a new invoice.") % {
-                                'amount': formatLang(
-                                    self.env, charge,
-                                    currency_obj=invoice.currency_id),
-                                'invoice': invoice.number})
-                    else:
-                        lines.append(_(
-                            "- No late fee is due on %(invoice)s as of "
-                            "%(date)s: none is charged.") % {
-                                'invoice': invoice.number, 'date': date})
-                if stage.create_activity and not suppress:
-                    lines.append(_(
-                        '- Activity "%(type)s" on %(invoice)s for '
-                        '%(user)s.') % {
-                            'type': stage.activity_type_id.name
-                            or stage.name,
-                            'invoice': invoice.number,
-                            'user': Log._activity_user(invoice, stage).name})
-                if plan['skipped']:
-                    lines.append(_(
-                        "- %(invoice)s: earlier stages logged as skipped "
-                        "(caught up): %(stages)s.") % {
-                            'invoice': invoice.number,
-                            'stages': ', '.join(
-                                plan['skipped'].mapped('name'))})
-            if any(plan['credit_hold'] for plan in group) and not suppress:
-                if partner.credit_hold:
-                    lines.append(_("- %s stays on credit hold.")
-                                 % partner.name)
-                else:
-                    lines.append(_(
-                        "- %s is put on credit hold: its sales orders "
-                        "cannot be confirmed until the overdue invoices "
-                        "are paid.") % partner.name)
+            lines += self._due_group_preview(
+                group, suppress, invoices_here, evaluations)
         if lines:
             lines = [_("Reminders due on %s, as the daily run would send "
                        "them:") % date, ''] + lines
@@ -257,10 +189,89 @@ class PaymentReminderSendWizard(models.TransientModel):
         waiting = (invoices - invoices.browse(list(planned))).sudo()
         if waiting:
             lines += ['', _("Nothing due today:")]
-            logged, _retry = Log._logged_stages(waiting.ids)
+            logged, _retry = self.env['payment.reminder.run'].sudo() \
+                ._logged_stages(waiting.ids)
             for invoice in waiting:
                 lines.append('- %s' % self._next_stage_text(
                     invoice, logged.get(invoice.id, set())))
+        return lines
+
+    @api.multi
+    def _due_group_preview(self, group, suppress, invoices_here,
+                           evaluations):
+        """The lines of one customer's stage due (one email)."""
+        stage = group[0]['fire']
+        partner = invoices_here[0].commercial_partner_id
+        if not stage:
+            return [_(
+                "%(customer)s: the heads-up meant for before the due "
+                "date of %(invoices)s is no longer sent; it is logged "
+                "as skipped.") % {
+                    'customer': partner.name,
+                    'invoices': ', '.join(invoices_here.mapped('number'))}]
+        lines = [_('%(customer)s: stage "%(stage)s" (day %(day)d '
+                   'after the due date)') % {
+                       'customer': partner.name, 'stage': stage.name,
+                       'day': stage.day_offset}]
+        if suppress:
+            lines.append(_(
+                "- No email: unapplied payments or credit notes of the "
+                "customer cover the amount due; an activity asks "
+                "collections staff to reconcile them."))
+        elif stage.send_email and stage.mail_template_id:
+            lines.append(self._email_line(
+                stage.mail_template_id, invoices_here, stage))
+        else:
+            lines.append(_("- No email (the stage sends none)."))
+        for plan in group:
+            lines += self._due_plan_preview(plan, stage, suppress,
+                                            evaluations)
+        if any(plan['credit_hold'] for plan in group) and not suppress:
+            if partner.credit_hold:
+                lines.append(_("- %s stays on credit hold.") % partner.name)
+            else:
+                lines.append(_(
+                    "- %s is put on credit hold: its sales orders "
+                    "cannot be confirmed until the overdue invoices "
+                    "are paid.") % partner.name)
+        return lines
+
+    @api.multi
+    def _due_plan_preview(self, plan, stage, suppress, evaluations):
+        """The lines of one invoice: fee, activity, stages skipped."""
+        invoice = plan['invoice']
+        lines = []
+        if plan['charge_fee'] and not suppress:
+            result = evaluations.get(invoice.id)
+            charge = result and float(result['evaluation'].charge)
+            if charge and charge > 0:
+                lines.append(_(
+                    "- Late fee of %(amount)s charged on %(invoice)s "
+                    "in a new invoice.") % {
+                        'amount': formatLang(
+                            self.env, charge,
+                            currency_obj=invoice.currency_id),
+                        'invoice': invoice.number})
+            else:
+                lines.append(_(
+                    "- No late fee is due on %(invoice)s as of "
+                    "%(date)s: none is charged.") % {
+                        'invoice': invoice.number,
+                        'date': format_date(self.env, self.date)})
+        if stage.create_activity and not suppress:
+            user = self.env['payment.reminder.run'].sudo() \
+                ._stage_activity_user(invoice, stage)
+            lines.append(_(
+                '- Activity "%(type)s" on %(invoice)s for '
+                '%(user)s.') % {
+                    'type': stage.activity_type_id.name or stage.name,
+                    'invoice': invoice.number, 'user': user.name})
+        if plan['skipped']:
+            lines.append(_(
+                "- %(invoice)s: earlier stages logged as skipped "
+                "(caught up): %(stages)s.") % {
+                    'invoice': invoice.number,
+                    'stages': ', '.join(plan['skipped'].mapped('name'))})
         return lines
 
     @api.model
@@ -377,9 +388,8 @@ class PaymentReminderSendWizard(models.TransientModel):
 
     @api.multi
     def _send_due(self, invoices):
-        Log = self.env['payment.reminder.log'].sudo()
         invoices._ensure_report_assets()
-        logs = Log._process_batch(invoices.ids, self.date)
+        logs = self._run_due(invoices)
         sent = logs.filtered('email_sent')
         mails = sent.mapped('mail_id')
         fees = logs.mapped('fee_invoice_id')
@@ -436,20 +446,34 @@ class PaymentReminderSendWizard(models.TransientModel):
         return lines, fees
 
     @api.multi
+    def _run_due(self, invoices):
+        """Process ``invoices`` as the daily run would, recorded as a
+        run of its own (Send Reminder Now); returns the logs written."""
+        companies = invoices.mapped('company_id')
+        run = self.env['payment.reminder.run'].sudo()._start(
+            self.date, trigger='manual', user=self.env.user,
+            company=companies if len(companies) == 1 else None)
+        logs, held = run._process_claimed_batch(invoices.ids, self.date)
+        run._count_batch(logs, held)
+        run.write({'candidate_count': len(invoices), 'state': 'done',
+                   'finished': fields.Datetime.now()})
+        return logs
+
+    @api.multi
     def _send_again(self, invoices):
         groups, never_sent = self._resend_groups(invoices)
         if not groups:
             raise UserError(_("No reminder email was sent on these "
                               "invoices yet: there is nothing to send "
                               "again."))
-        Log = self.env['payment.reminder.log'].sudo()
+        Run = self.env['payment.reminder.run'].sudo()
         Resend = self.env['payment.reminder.resend'].sudo()
         invoices._ensure_report_assets()
         lines = []
         for logs in groups.values():
             stage = logs[0].stage_id
             group = [{'invoice': log.invoice_id} for log in logs]
-            mail = Log._send_email(group, stage)
+            mail = Run._send_email(group, stage)
             recipient = logs[0].invoice_id.get_reminder_recipient()
             for log in logs:
                 Resend.create({
