@@ -31,7 +31,8 @@ import cif_tools
 
 MODULE = 'customer_invoicing_flow'
 ROOT = cif_tools.ROOT
-ADDON_TABLES = ('payment_reminder_log', 'late_payment_policy',
+ADDON_TABLES = ('payment_reminder_log', 'payment_reminder_run',
+                'late_payment_policy',
                 'late_payment_policy_stage', 'late_fee_charge',
                 'late_payment_hold')
 # What must not move: counts and sums over the ledger.
