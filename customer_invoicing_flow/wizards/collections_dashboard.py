@@ -270,12 +270,12 @@ class CollectionsDashboard(models.TransientModel):
         return values
 
     @api.model
-    def _kpi_receivables(self, company, date_from, date_to, digits):
-        """Receivables, credit sales, late fees and aging: one query for the
-        validated invoices and credit notes that were open at the period end
-        or are dated in the period, with what was left to pay on them at the
-        period end (their total minus the reconciliations dated on or before
-        it)."""
+    def _receivable_rows(self, company, date_from, date_to):
+        """One query for the validated invoices and credit notes that were
+        open at the period end or are dated in the period, with what was
+        left to pay on them at the period end (their total minus the
+        reconciliations dated on or before it): (date_invoice, date_due,
+        type, is a fee, total, open amount) rows."""
         self.env['account.invoice'].recompute()
         self.env.cr.execute(sql.SQL("""
             SELECT inv.date_invoice, inv.date_due, inv.type,
@@ -307,12 +307,19 @@ class CollectionsDashboard(models.TransientModel):
             'company': company.id,
             'date_from': fields.Date.to_string(date_from),
             'date_to': fields.Date.to_string(date_to)})
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _kpi_receivables(self, company, date_from, date_to, digits):
+        """Receivables, credit sales, late fees and aging, from the rows of
+        ``_receivable_rows``."""
         open_items = []
         fees = []
         credit_sales = 0
         receivables = 0
         for (date_invoice, date_due, invoice_type, is_fee, total,
-             open_amount) in self.env.cr.fetchall():
+             open_amount) in self._receivable_rows(company, date_from,
+                                                   date_to):
             date_invoice = _day(date_invoice)
             dated_in_period = date_invoice >= date_from
             if dated_in_period:
