@@ -232,8 +232,28 @@ class AccountInvoice(models.Model):
         if fee_invoice.tax_line_ids or fee_invoice.invoice_line_ids.mapped(
                 'invoice_line_tax_ids'):
             fee_invoice.compute_taxes()
+        self.env['late.fee.charge'].create(self._late_fee_charge_values(
+            fee_invoice, as_of, result, explanation))
+        if frozen.get('post_fee_invoices', True):
+            fee_invoice.action_invoice_open()
+        self.message_post(body=_(
+            "Late fee of %(amount)s charged as of %(date)s: invoice "
+            "%(invoice)s.") % {
+                'amount': formatLang(self.env, float(evaluation.charge),
+                                     currency_obj=self.currency_id),
+                'date': format_date(self.env, as_of),
+                'invoice': fee_invoice.number or _('draft')})
+        return fee_invoice
+
+    @api.multi
+    def _late_fee_charge_values(self, fee_invoice, as_of, result,
+                                explanation):
+        """The audit record of a charge (late.fee.charge): the engine's
+        figures, its explanation, the evaluation and the terms as JSON."""
+        self.ensure_one()
+        evaluation = result['evaluation']
         breakdown = evaluation.breakdown
-        self.env['late.fee.charge'].create({
+        return {
             'invoice_id': self.id,
             'fee_invoice_id': fee_invoice.id,
             'currency_id': self.currency_id.id,
@@ -261,17 +281,7 @@ class AccountInvoice(models.Model):
             'evaluation': json.dumps(evaluation.as_dict(), sort_keys=True),
             'terms': json.dumps(asdict(result['terms']), default=str,
                                 sort_keys=True),
-        })
-        if frozen.get('post_fee_invoices', True):
-            fee_invoice.action_invoice_open()
-        self.message_post(body=_(
-            "Late fee of %(amount)s charged as of %(date)s: invoice "
-            "%(invoice)s.") % {
-                'amount': formatLang(self.env, float(evaluation.charge),
-                                     currency_obj=self.currency_id),
-                'date': format_date(self.env, as_of),
-                'invoice': fee_invoice.number or _('draft')})
-        return fee_invoice
+        }
 
     @api.multi
     def _prepare_late_fee_invoice(self, frozen, evaluation, explanation):
