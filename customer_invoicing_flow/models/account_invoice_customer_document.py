@@ -30,15 +30,7 @@ class AccountInvoice(models.Model):
         grace_end = invoice.grace_end_date
         fees = invoice.late_fee_invoice_ids.filtered(
             lambda fee: fee.state in ('open', 'paid'))
-        delivery_date = False
-        if invoice.delivery_date:
-            company = invoice.company_id
-            tz = company.partner_id.tz or self.env.user.tz or 'UTC'
-            delivery_date = fields.Date.to_string(
-                fields.Datetime.context_timestamp(
-                    self.with_context(tz=tz),
-                    fields.Datetime.from_string(invoice.delivery_date)
-                ).date())
+        delivery_date = invoice._customer_document_delivery_day()
         payments = invoice._get_payments_vals() \
             if invoice.state in ('open', 'paid') else []
         name = invoice.name or ''
@@ -81,14 +73,7 @@ class AccountInvoice(models.Model):
             'grace_end': grace,
             'grace_end_text': grace and format_date(self.env, grace) or '',
             'grace_over': bool(grace and grace < as_of),
-            'fees': [{'number': fee.number,
-                      'date_text': format_date(self.env, fee.date_invoice),
-                      'amount': fee.amount_total, 'residual': fee.residual,
-                      'amount_text': money(fee.amount_total, fee.currency_id),
-                      'residual_text': money(fee.residual, fee.currency_id),
-                      'paid': fee.state == 'paid',
-                      'currency': fee.currency_id}
-                     for fee in fees],
+            'fees': [self._customer_document_fee(fee, money) for fee in fees],
             'description': '' if name_is_po else name,
             'po_reference': name if name_is_po else po_reference,
             'po_date': invoice.client_order_date,
@@ -96,3 +81,26 @@ class AccountInvoice(models.Model):
             'delivery_date_text': delivery_date
             and format_date(self.env, delivery_date) or '',
         }
+
+    @api.multi
+    def _customer_document_delivery_day(self):
+        """The day of the delivery in the company's time zone (else the
+        user's), or False."""
+        self.ensure_one()
+        if not self.delivery_date:
+            return False
+        tz = self.company_id.partner_id.tz or self.env.user.tz or 'UTC'
+        return fields.Date.to_string(fields.Datetime.context_timestamp(
+            self.with_context(tz=tz),
+            fields.Datetime.from_string(self.delivery_date)).date())
+
+    @api.model
+    def _customer_document_fee(self, fee, money):
+        """One fee invoice as the document lists it."""
+        return {'number': fee.number,
+                'date_text': format_date(self.env, fee.date_invoice),
+                'amount': fee.amount_total, 'residual': fee.residual,
+                'amount_text': money(fee.amount_total, fee.currency_id),
+                'residual_text': money(fee.residual, fee.currency_id),
+                'paid': fee.state == 'paid',
+                'currency': fee.currency_id}

@@ -159,48 +159,118 @@ class AccountInvoice(models.Model):
         else:
             as_of = self._late_payment_as_of()
         partner = self.commercial_partner_id
-        Invoice = self.env['account.invoice']
-        owed = Invoice.search([
-            ('commercial_partner_id', '=', partner.id),
+        owed = self._reminder_owed(statement, as_of)
+        charged = self._reminder_charged_rows(logs)
+        stages = logs.mapped('stage_id')
+        credit_hold = any(logs.mapped('credit_hold')) and (
+            not resend or partner.credit_hold)
+        hold_invoices = self._reminder_hold_invoices(
+            partner) if credit_hold or partner.credit_hold else []
+        call = self.env.ref('mail.mail_activity_data_call',
+                            raise_if_not_found=False)
+        activity_stages = stages.filtered('create_activity')
+        next_sentences, has_credit_hold_stage = \
+            statement._reminder_next_steps(stages, as_of)
+        return {
+            'as_of': as_of,
+            'as_of_text': format_date(self.env, as_of),
+            'statement_text': self._reminder_invoices_text(
+                statement.mapped('number')),
+            'hold_text': self._reminder_invoices_text(
+                sorted(set(hold_invoices))),
+            'owed': [self._reminder_owed_row(invoice, as_of)
+                     for invoice in owed],
+            'totals': self._reminder_totals(owed),
+            'charged': charged,
+            'fee_charged': bool(charged),
+            'resend': resend,
+            'credit_hold': credit_hold,
+            'hold_invoices': sorted(set(hold_invoices)),
+            'call': bool(call and activity_stages.filtered(
+                lambda stage: stage.activity_type_id == call)),
+            'activity': bool(activity_stages),
+            'next': next_sentences,
+            'has_credit_hold_stage': has_credit_hold_stage,
+            # the subjects' words that depend on what the stage did: in
+            # Python, so that they are translated (a template's ${...}
+            # is code, kept as it is by its translations)
+            'final_subject': _("final notice before credit hold")
+            if has_credit_hold_stage else _("final notice"),
+            'credit_hold_subject': _("your account is on credit hold")
+            if credit_hold else _("overdue invoices"),
+        }
+
+    @api.multi
+    def _reminder_owed(self, statement, as_of):
+        """What the email lists: every open invoice of the customer that
+        is overdue on ``as_of``, the ``statement`` invoices and the open
+        fee invoices, by due date."""
+        self.ensure_one()
+        return self.env['account.invoice'].search([
+            ('commercial_partner_id', '=', self.commercial_partner_id.id),
             ('company_id', '=', self.company_id.id),
             ('type', '=', 'out_invoice'), ('state', '=', 'open'),
             '|', '|', ('id', 'in', statement.ids),
             ('date_due', '<', as_of),
             ('late_fee_origin_id', '!=', False)],
             order='date_due, date_invoice, id')
-        as_of_date = fields.Date.from_string(as_of)
-        owed_rows = []
+
+    @api.model
+    def _reminder_hold_invoices(self, partner):
+        """The numbers of the open invoices a credit hold of ``partner``
+        waits for."""
+        return self.env['payment.reminder.log'].sudo().search([
+            ('partner_id', '=', partner.id), ('credit_hold', '=', True),
+            ('state', 'in', ('done', 'skipped')),
+            ('invoice_id.state', '=', 'open')]).mapped('invoice_id.number')
+
+    @api.model
+    def _reminder_owed_status(self, invoice, days):
+        """How an owed invoice stands, ``days`` after its due date."""
+        if invoice.late_fee_origin_id:
+            return _("late fee for %s") % invoice.late_fee_origin_id.number
+        if days > 0:
+            return (_("overdue by 1 day") if days == 1 else
+                    _("overdue by %d days") % days)
+        if days == 0:
+            return _("due today")
+        if days == -1:
+            return _("due tomorrow")
+        return _("due in %d days") % -days
+
+    @api.model
+    def _reminder_owed_row(self, invoice, as_of):
+        """One row of the email's table of what is owed."""
+        due = invoice.date_due or invoice.date_invoice
+        days = (fields.Date.from_string(as_of)
+                - fields.Date.from_string(due)).days
+        return {
+            'invoice': invoice,
+            'number': invoice.number,
+            'url': invoice.get_reminder_portal_url(),
+            'reference': invoice.client_order_ref or '',
+            'date_invoice': format_date(self.env, invoice.date_invoice),
+            'date_due': format_date(self.env, due),
+            'status': self._reminder_owed_status(invoice, days),
+            'amount': formatLang(self.env, invoice.residual,
+                                 currency_obj=invoice.currency_id),
+            'is_fee': bool(invoice.late_fee_origin_id),
+        }
+
+    @api.model
+    def _reminder_totals(self, owed):
+        """The amount owed per currency (texts, by currency name)."""
         totals = {}
         for invoice in owed:
-            currency = invoice.currency_id
-            due = invoice.date_due or invoice.date_invoice
-            days = (as_of_date - fields.Date.from_string(due)).days
-            if invoice.late_fee_origin_id:
-                status = _("late fee for %s") % (
-                    invoice.late_fee_origin_id.number)
-            elif days > 0:
-                status = (_("overdue by 1 day") if days == 1 else
-                          _("overdue by %d days") % days)
-            elif days == 0:
-                status = _("due today")
-            elif days == -1:
-                status = _("due tomorrow")
-            else:
-                status = _("due in %d days") % -days
-            owed_rows.append({
-                'invoice': invoice,
-                'number': invoice.number,
-                'url': invoice.get_reminder_portal_url(),
-                'reference': invoice.client_order_ref or '',
-                'date_invoice': format_date(self.env, invoice.date_invoice),
-                'date_due': format_date(self.env, due),
-                'status': status,
-                'amount': formatLang(self.env, invoice.residual,
-                                     currency_obj=currency),
-                'is_fee': bool(invoice.late_fee_origin_id),
-            })
-            totals.setdefault(currency, 0.0)
-            totals[currency] += invoice.residual
+            totals.setdefault(invoice.currency_id, 0.0)
+            totals[invoice.currency_id] += invoice.residual
+        return [formatLang(self.env, amount, currency_obj=currency)
+                for currency, amount in sorted(
+                    totals.items(), key=lambda item: item[0].name)]
+
+    @api.model
+    def _reminder_charged_rows(self, logs):
+        """The fees charged with the reminder of ``logs``, explained."""
         charges = {
             charge.fee_invoice_id.id: charge
             for charge in self.env['late.fee.charge'].sudo().search(
@@ -223,50 +293,7 @@ class AccountInvoice(models.Model):
                                 (explanation or '').splitlines()
                                 if line.strip()],
             })
-        stages = logs.mapped('stage_id')
-        credit_hold = any(logs.mapped('credit_hold')) and (
-            not resend or partner.credit_hold)
-        hold_invoices = []
-        if credit_hold or partner.credit_hold:
-            hold_invoices = self.env['payment.reminder.log'].sudo().search([
-                ('partner_id', '=', partner.id), ('credit_hold', '=', True),
-                ('state', 'in', ('done', 'skipped')),
-                ('invoice_id.state', '=', 'open')]).mapped(
-                    'invoice_id.number')
-        call = self.env.ref('mail.mail_activity_data_call',
-                            raise_if_not_found=False)
-        activity_stages = stages.filtered('create_activity')
-        next_sentences, has_credit_hold_stage = \
-            statement._reminder_next_steps(stages, as_of)
-        return {
-            'as_of': as_of,
-            'as_of_text': format_date(self.env, as_of),
-            'statement_text': self._reminder_invoices_text(
-                statement.mapped('number')),
-            'hold_text': self._reminder_invoices_text(
-                sorted(set(hold_invoices))),
-            'owed': owed_rows,
-            'totals': [formatLang(self.env, amount, currency_obj=currency)
-                       for currency, amount in sorted(
-                           totals.items(), key=lambda item: item[0].name)],
-            'charged': charged,
-            'fee_charged': bool(charged),
-            'resend': resend,
-            'credit_hold': credit_hold,
-            'hold_invoices': sorted(set(hold_invoices)),
-            'call': bool(call and activity_stages.filtered(
-                lambda stage: stage.activity_type_id == call)),
-            'activity': bool(activity_stages),
-            'next': next_sentences,
-            'has_credit_hold_stage': has_credit_hold_stage,
-            # the subjects' words that depend on what the stage did: in
-            # Python, so that they are translated (a template's ${...}
-            # is code, kept as it is by its translations)
-            'final_subject': _("final notice before credit hold")
-            if has_credit_hold_stage else _("final notice"),
-            'credit_hold_subject': _("your account is on credit hold")
-            if credit_hold else _("overdue invoices"),
-        }
+        return charged
 
     @api.model
     def _reminder_invoices_text(self, numbers):
