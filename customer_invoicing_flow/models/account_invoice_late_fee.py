@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date, formatLang
 
 from .. import late_fees
@@ -69,6 +69,19 @@ class AccountInvoice(models.Model):
             'views': [(self.env.ref('account.invoice_form').id, 'form')],
             'context': {'type': 'out_invoice'},
         }
+
+    @api.multi
+    def action_invoice_cancel(self):
+        """Cancelling a fee invoice waives the fee: collections managers
+        only."""
+        if self.filtered('late_fee_origin_id') \
+                and not self.env.user._is_superuser() \
+                and not self.env.user.has_group(
+                    'customer_invoicing_flow.group_collections_manager'):
+            raise AccessError(_(
+                "Only a collections manager can cancel a late-fee invoice "
+                "(waive the fee)."))
+        return super(AccountInvoice, self).action_invoice_cancel()
 
     @api.multi
     def action_view_late_fee_invoices(self):

@@ -144,6 +144,19 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def write(self, vals):
+        # the form shows these read-only; write() over RPC must refuse them
+        # too (issue 14: only collections staff hold and release)
+        if not self.env.user._is_superuser():
+            if 'late_payment_terms' in vals:
+                raise AccessError(_(
+                    "The late-payment terms of an invoice are frozen from "
+                    "its policy: change its late-payment policy instead."))
+            if {'payment_hold', 'payment_hold_reason'} & set(vals) \
+                    and not self.env.user.has_group(
+                        'customer_invoicing_flow.group_collections_user'):
+                raise AccessError(_(
+                    "Only collections staff may put invoices on payment "
+                    "hold or release them."))
         if 'late_payment_policy_id' in vals \
                 and 'late_payment_terms' not in vals:
             if self.filtered(lambda invoice: invoice.state != 'draft') \

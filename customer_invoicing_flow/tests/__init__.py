@@ -20,3 +20,4 @@ from . import test_web_client_buttons
 from . import test_salesman_invoice_access
 from . import test_invoicing_health
 from . import test_as_of_day
+from . import test_access_matrix
