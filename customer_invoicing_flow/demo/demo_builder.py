@@ -269,4 +269,3 @@ class CustomerInvoicingFlowDemo(models.AbstractModel):
                                          'stock.backorder.confirmation'):
                     result = self.env[result['res_model']].browse(
                         result['res_id']).process()
-
