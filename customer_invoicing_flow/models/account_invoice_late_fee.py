@@ -182,6 +182,15 @@ class AccountInvoice(models.Model):
             else:
                 lines.append(_("%(date)s (day %(day)d): %(amount)s")
                              % values)
+        lines += self._late_fee_preview_after(timeline, terms, money, day)
+        return '\n'.join(lines) or False
+
+    @api.multi
+    def _late_fee_preview_after(self, timeline, terms, money, day):
+        """The timeline's lines after its stages: what accrued and is not
+        charged yet, then the hold, the cap reached or the interest that
+        keeps accruing."""
+        lines = []
         now = timeline.now
         if not timeline.stages and now.accrued > 0 \
                 and now.state in ('late', 'on_hold'):
@@ -201,6 +210,7 @@ class AccountInvoice(models.Model):
             lines.append(_("The cap of %s per invoice is reached: nothing "
                            "more will be charged.") % money(terms.fee_max))
         elif timeline.daily_interest > 0:
+            currency = self.currency_id
             daily = late_fees.round_money(timeline.daily_interest,
                                           currency.rounding)
             lines.append(_(
@@ -212,7 +222,7 @@ class AccountInvoice(models.Model):
                     'balance': money(timeline.balance),
                     'daily': money(timeline.daily_interest, None if daily
                                    else currency.decimal_places + 2)})
-        return '\n'.join(lines) or False
+        return lines
 
     @api.multi
     def _charge_late_fee(self, as_of):

@@ -196,17 +196,40 @@ class LatePaymentPolicy(models.Model):
     def _problem_message(self, problem):
         """The translated message for one :class:`late_fees.Problem`."""
         self.ensure_one()
-
-        def money(value):
-            return formatLang(self.env, float(value),
-                              currency_obj=self.currency_id)
-
-        def percent(value):
-            return formatLang(self.env, float(value), digits=2)
-
+        if problem.stages:
+            return self._stage_problem_message(problem)
         values = {'policy': self.name, 'value': problem.value,
                   'limit': problem.limit}
         field, code = problem.field, problem.code
+        if field == 'grace_days':
+            if code == 'negative':
+                return _("Policy %(policy)s: the grace period cannot be "
+                         "negative (%(value)s days).") % values
+            return _("Policy %(policy)s: the grace period cannot exceed "
+                     "%(limit)s days (%(value)s days given).") % values
+        if field in late_fees.PERCENT_FIELDS:
+            values.update(value=formatLang(self.env, float(problem.value),
+                                           digits=2),
+                          limit=formatLang(self.env,
+                                           float(late_fees.PERCENT_MAX),
+                                           digits=0))
+            if field == 'fee_percent':
+                return _("Policy %(policy)s: the percentage fee must be "
+                         "between 0 and %(limit)s %% (%(value)s %% "
+                         "given).") % values
+            return _("Policy %(policy)s: the annual interest rate must be "
+                     "between 0 and %(limit)s %% (%(value)s %% given).") \
+                % values
+        if code == 'interest_start':
+            return _("Policy %s: interest starts the day after the due date "
+                     "or the day after the grace period.") % self.name
+        return self._amount_problem_message(problem)
+
+    @api.multi
+    def _stage_problem_message(self, problem):
+        """The translated message for a problem of the stages."""
+        self.ensure_one()
+        code = problem.code
         if code == 'fee_in_grace':
             return _(
                 "Stage %(stage)s charges a fee on day %(day)d, within the "
@@ -236,28 +259,23 @@ class LatePaymentPolicy(models.Model):
                     'policy': self.name, 'stage': problem.stages[0].name,
                     'day': problem.value, 'low': problem.limit[0],
                     'high': problem.limit[1]}
-        if field == 'grace_days':
-            if code == 'negative':
-                return _("Policy %(policy)s: the grace period cannot be "
-                         "negative (%(value)s days).") % values
-            return _("Policy %(policy)s: the grace period cannot exceed "
-                     "%(limit)s days (%(value)s days given).") % values
-        if field in late_fees.PERCENT_FIELDS:
-            values.update(value=percent(problem.value),
-                          limit=formatLang(self.env,
-                                           float(late_fees.PERCENT_MAX),
-                                           digits=0))
-            if field == 'fee_percent':
-                return _("Policy %(policy)s: the percentage fee must be "
-                         "between 0 and %(limit)s %% (%(value)s %% "
-                         "given).") % values
-            return _("Policy %(policy)s: the annual interest rate must be "
-                     "between 0 and %(limit)s %% (%(value)s %% given).") \
-                % values
-        if code == 'interest_start':
-            return _("Policy %s: interest starts the day after the due date "
-                     "or the day after the grace period.") % self.name
-        values.update(value=money(problem.value))
+        return _("Policy %(policy)s: %(field)s has an invalid value "
+                 "(%(value)s).") % {'policy': self.name,
+                                    'field': problem.field,
+                                    'value': problem.value}
+
+    @api.multi
+    def _amount_problem_message(self, problem):
+        """The translated message for a problem of an amount."""
+        self.ensure_one()
+
+        def money(value):
+            return formatLang(self.env, float(value),
+                              currency_obj=self.currency_id)
+
+        field, code = problem.field, problem.code
+        values = {'policy': self.name, 'value': money(problem.value),
+                  'limit': problem.limit}
         if code == 'above_cap':
             values['cap'] = money(problem.limit)
             if field == 'fee_fixed':
