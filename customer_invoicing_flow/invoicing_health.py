@@ -93,6 +93,11 @@ _NUMBER = re.compile(r'^(.*\D)?(\d+)(\D*)$')
 def split_number(number):
     """``(prefix, value, width, suffix)`` of an invoice number, or None when
     it has no digits."""
+    if number and number[-1].isdigit():
+        # the usual case, without a suffix: string methods (C) only
+        prefix = number.rstrip('0123456789')
+        digits = number[len(prefix):]
+        return prefix, int(digits), len(digits), ''
     match = _NUMBER.match(number or '')
     if not match:
         return None
@@ -117,8 +122,8 @@ def _missing_runs(values):
 
 def sequence_periods(numbers):
     """The numbers grouped by journal, sequence and period (prefix and
-    suffix): ``{(journal, sequence, prefix, suffix): [(value, width,
-    fact)]}``."""
+    suffix): ``{(journal, sequence, prefix, suffix): [(value, invoice id,
+    width, fact)]}``."""
     periods = defaultdict(list)
     for fact in numbers:
         parts = split_number(fact.number)
@@ -126,7 +131,7 @@ def sequence_periods(numbers):
             continue
         prefix, value, width, suffix = parts
         periods[(fact.journal_id, fact.sequence_key, prefix, suffix)].append(
-            (value, width, fact))
+            (value, fact.invoice_id, width, fact))
     return periods
 
 
@@ -140,7 +145,7 @@ def numbering_gaps(numbers, periods=None):
     periods = sequence_periods(numbers) if periods is None else periods
     for (journal_id, sequence_key, prefix, suffix), entries in sorted(
             periods.items(), key=lambda item: tuple(map(str, item[0]))):
-        width = max(entry[1] for entry in entries)
+        width = max(entry[2] for entry in entries)
         for first, last in _missing_runs(entry[0] for entry in entries):
             listed = [format_number(prefix, value, width, suffix)
                       for value in range(first, min(
@@ -188,8 +193,8 @@ def numbering_date_order(numbers, periods=None):
     periods = sequence_periods(numbers) if periods is None else periods
     for entries in periods.values():
         latest = None  # (date, number) of the latest date seen so far
-        for _value, _width, fact in sorted(
-                entries, key=lambda entry: (entry[0], entry[2].invoice_id)):
+        # (value, invoice id) is unique: the facts are never compared
+        for _value, _id, _width, fact in sorted(entries):
             if fact.date is None:
                 continue
             if latest is not None and fact.date < latest[0]:

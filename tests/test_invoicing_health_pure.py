@@ -262,3 +262,14 @@ def test_accuracy_counts_add_up(rows):
         assert Decimal(0) <= share <= Decimal(1)
         assert abs(share - Decimal(clean) / Decimal(total)) <= Decimal(
             '0.00005')
+
+
+@given(st.text(alphabet='INV/-2031', max_size=10).map(lambda p: p + '/'),
+       st.integers(min_value=0, max_value=10 ** 9),
+       st.integers(min_value=1, max_value=8),
+       st.text(alphabet='ABC/-', max_size=4))
+def test_split_number_reads_what_format_number_writes(prefix, value, width,
+                                                      suffix):
+    formatted = health.format_number(prefix, value, width, suffix)
+    assert health.split_number(formatted) == (
+        prefix, value, max(width, len(str(value))), suffix)

@@ -383,6 +383,9 @@ class InvoicingHealthFinding(models.Model):
              WHERE tax.company_id = %(company)s
              GROUP BY pt.prod_id
         """, params))
+        # Only the lines that may differ from a reference come back: taxes
+        # other than the product's (or a fiscal position that maps taxes,
+        # where the rule maps them), or other than the order line's.
         rows = self._fetch("""
             WITH line AS (
                 SELECT l.id, l.invoice_id, l.name, inv.fiscal_position_id,
@@ -395,14 +398,24 @@ class InvoicingHealthFinding(models.Model):
                    AND inv.state IN ('open', 'paid')
                    AND inv.date_invoice <= %(day)s
             ), line_tax AS (
-                SELECT lt.invoice_line_id, ARRAY_AGG(lt.tax_id) AS taxes
+                SELECT lt.invoice_line_id,
+                       ARRAY_AGG(lt.tax_id ORDER BY lt.tax_id) AS taxes
                   FROM account_invoice_line_tax lt
                   JOIN line ON line.id = lt.invoice_line_id
                  GROUP BY lt.invoice_line_id
+            ), product_tax AS (
+                SELECT pt.prod_id,
+                       ARRAY_AGG(pt.tax_id ORDER BY pt.tax_id) AS taxes
+                  FROM product_taxes_rel pt
+                  JOIN account_tax tax ON tax.id = pt.tax_id
+                 WHERE tax.company_id = %(company)s
+                 GROUP BY pt.prod_id
             ), order_tax AS (
                 SELECT sr.invoice_line_id,
-                       ARRAY_AGG(DISTINCT st.account_tax_id) FILTER (
-                           WHERE st.account_tax_id IS NOT NULL) AS taxes
+                       COALESCE(ARRAY_AGG(DISTINCT st.account_tax_id
+                                          ORDER BY st.account_tax_id)
+                                FILTER (WHERE st.account_tax_id IS NOT NULL),
+                                '{}'::int[]) AS taxes
                   FROM sale_order_line_invoice_rel sr
                   JOIN line ON line.id = sr.invoice_line_id
                   LEFT JOIN account_tax_sale_order_line_rel st
@@ -416,6 +429,18 @@ class InvoicingHealthFinding(models.Model):
               FROM line
               LEFT JOIN line_tax ON line_tax.invoice_line_id = line.id
               LEFT JOIN order_tax ON order_tax.invoice_line_id = line.id
+              LEFT JOIN product_tax ON product_tax.prod_id = line.product_tmpl_id
+             WHERE (product_tax.taxes IS NOT NULL
+                    AND (product_tax.taxes
+                             IS DISTINCT FROM COALESCE(line_tax.taxes,
+                                                       '{}'::int[])
+                         OR line.fiscal_position_id IN (
+                             SELECT position_id
+                               FROM account_fiscal_position_tax)))
+                OR (order_tax.invoice_line_id IS NOT NULL
+                    AND order_tax.taxes
+                        IS DISTINCT FROM COALESCE(line_tax.taxes,
+                                                  '{}'::int[]))
         """, params)
         lines = []
         mapped = {}
