@@ -372,3 +372,15 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
                          [wizard.ids, ACTION_CONTEXT], {})
         self.assertEqual(result['res_model'], 'invoicing.health.finding')
         self.assertEqual(found.last_seen, '2031-04-02 23:59:59')
+
+    def test_collections_dashboard_shows_the_health(self):
+        self.invoice(2)
+        self.invoice(3, sent=False)
+        self.check()
+        dashboard = self.env['collections.dashboard'].create({
+            'period': 'custom', 'date_from': '2031-03-01',
+            'date_to': '2031-03-31', 'company_id': self.company.id})
+        self.assertIn('Invoicing accuracy:', dashboard.health_html)
+        self.assertIn('50.0 %', dashboard.health_html)
+        self.assertIn('1 of 2 invoices without a finding',
+                      dashboard.health_html)
