@@ -24,27 +24,7 @@ import cif_tools
 def setup_data(env, n, tag):
     """N customers each with one confirmed, reserved order of 2 products."""
     company = env.user.company_id
-    receivable = env['account.account'].search([
-        ('internal_type', '=', 'receivable'),
-        ('company_id', '=', company.id)], limit=1)
-    income = env['account.account'].search([
-        ('user_type_id', '=', env.ref('account.data_account_type_revenue').id),
-        ('company_id', '=', company.id)], limit=1)
-    if not receivable:  # a database without a chart of accounts
-        receivable = env['account.account'].create({
-            'code': 'BNCH1100', 'name': 'Bench receivable', 'reconcile': True,
-            'user_type_id': env.ref(
-                'account.data_account_type_receivable').id})
-    if not income:
-        income = env['account.account'].create({
-            'code': 'BNCH7000', 'name': 'Bench sales',
-            'user_type_id': env.ref(
-                'account.data_account_type_revenue').id})
-    if not env['account.journal'].search([('type', '=', 'sale'),
-                                          ('company_id', '=', company.id)]):
-        env['account.journal'].create({
-            'name': 'Bench sales', 'code': 'BNCH', 'type': 'sale',
-            'company_id': company.id})
+    receivable, income, _journal = cif_tools.bench_accounts(env)
     category = env['product.category'].create({
         'name': 'Bench %s' % tag,
         'property_account_income_categ_id': income.id})

@@ -92,28 +92,7 @@ def start(conf, db):
 
 def setup_accounting(env):
     company = env.user.company_id
-    receivable = env['account.account'].search([
-        ('internal_type', '=', 'receivable'),
-        ('company_id', '=', company.id)], limit=1)
-    income = env['account.account'].search([
-        ('user_type_id', '=', env.ref('account.data_account_type_revenue').id),
-        ('company_id', '=', company.id)], limit=1)
-    if not receivable:  # a database without a chart of accounts
-        receivable = env['account.account'].create({
-            'code': 'BNCH1100', 'name': 'Bench receivable', 'reconcile': True,
-            'user_type_id': env.ref(
-                'account.data_account_type_receivable').id})
-    if not income:
-        income = env['account.account'].create({
-            'code': 'BNCH7000', 'name': 'Bench sales',
-            'user_type_id': env.ref(
-                'account.data_account_type_revenue').id})
-    journal = env['account.journal'].search(
-        [('type', '=', 'sale'), ('company_id', '=', company.id)], limit=1)
-    if not journal:
-        journal = env['account.journal'].create({
-            'name': 'Bench sales', 'code': 'BNCH', 'type': 'sale',
-            'company_id': company.id})
+    receivable, income, journal = cif_tools.bench_accounts(env)
     policy = company.late_payment_policy_id
     assert policy and policy.stage_ids, "the company has no late-payment policy"
     fee_product = policy.fee_product_id

@@ -252,6 +252,34 @@ class Timings:
             print('  %s' % line, file=sys.stderr)
 
 
+# --- benchmark data ------------------------------------------------------------
+
+def bench_accounts(env):
+    """(receivable account, income account, sales journal) of the user's
+    company in the Odoo environment ``env``, created when the database has
+    no chart of accounts: what the benchmarks' invoices are booked on."""
+    company = env.user.company_id
+    receivable = env['account.account'].search([
+        ('internal_type', '=', 'receivable'), ('company_id', '=', company.id)], limit=1)
+    income = env['account.account'].search([
+        ('user_type_id', '=', env.ref('account.data_account_type_revenue').id),
+        ('company_id', '=', company.id)], limit=1)
+    if not receivable:  # a database without a chart of accounts
+        receivable = env['account.account'].create({
+            'code': 'BNCH1100', 'name': 'Bench receivable', 'reconcile': True,
+            'user_type_id': env.ref('account.data_account_type_receivable').id})
+    if not income:
+        income = env['account.account'].create({
+            'code': 'BNCH7000', 'name': 'Bench sales',
+            'user_type_id': env.ref('account.data_account_type_revenue').id})
+    journal = env['account.journal'].search(
+        [('type', '=', 'sale'), ('company_id', '=', company.id)], limit=1)
+    if not journal:
+        journal = env['account.journal'].create({
+            'name': 'Bench sales', 'code': 'BNCH', 'type': 'sale', 'company_id': company.id})
+    return receivable, income, journal
+
+
 def main():
     parser = argparse.ArgumentParser(description='Helpers of the shell scripts in bin/.')
     commands = parser.add_subparsers(dest='command')

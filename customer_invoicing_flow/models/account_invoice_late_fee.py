@@ -316,6 +316,10 @@ class AccountInvoice(models.Model):
         if not product.exists():
             policy = self.late_payment_policy_id
             product = policy.fee_product_id
+        if not product.active:
+            raise UserError(_(
+                "The late-fee product %s is archived: restore it, or choose "
+                "another on the late-payment policy.") % product.display_name)
         fpos = self.fiscal_position_id
         account = self.env['account.invoice.line'].get_invoice_line_account(
             'out_invoice', product, fpos, self.company_id)

@@ -236,7 +236,34 @@ class PaymentReminderRun(models.Model):
                 "retried by the next run: %(error)s") % {
                     'stage': stage.name,
                     'error': error.strip().splitlines()[-1]})
+            self._error_activity(invoice, stage, as_of,
+                                 error.strip().splitlines()[-1])
         return log
+
+    @api.model
+    def _error_activity(self, invoice, stage, as_of, error):
+        """A to-do for the collections responsible on an invoice whose
+        stage failed (a missing email, template or activity type, an
+        archived fee product: theirs to repair), once while it is open."""
+        summary = _("Payment reminder failed")
+        if invoice.activity_ids.filtered(
+                lambda activity: activity.summary == summary):
+            return
+        user = invoice.commercial_partner_id._activity_responsible(
+            invoice.company_id, salesperson=invoice.user_id,
+            assigned=invoice.company_id.collections_user_id)
+        self.env['mail.activity'].create({
+            'res_model_id': self.env.ref('account.model_account_invoice').id,
+            'res_id': invoice.id,
+            'activity_type_id': self.env.ref(
+                'mail.mail_activity_data_todo').id,
+            'user_id': user.id,
+            'date_deadline': as_of,
+            'summary': summary,
+            'note': _("Stage %(stage)s failed: %(error)s. Repair the cause; "
+                      "the next run retries it.") % {
+                          'stage': stage.name, 'error': error},
+        })
 
     @api.multi
     def _process_group(self, group, as_of, retry, suppress):
@@ -251,7 +278,7 @@ class PaymentReminderRun(models.Model):
             return logs, held
         self._charge_fees(group, as_of, logs, fired)
         stage = group[0]['fire']
-        if stage.send_email and stage.mail_template_id:
+        if stage.send_email:
             mail = self._send_email(group, stage)
             for plan in group:
                 fired[plan['invoice'].id].write({
@@ -315,6 +342,11 @@ class PaymentReminderRun(models.Model):
         invoices = self.env['account.invoice'].browse(
             [plan['invoice'].id for plan in group])
         lead = invoices[0]
+        if not stage.mail_template_id:
+            # its template deleted (the stage's check cannot see that)
+            raise UserError(_(
+                "Stage %s sends an email but has no template: choose one on "
+                "the late-payment policy.") % stage.name)
         recipient = lead.get_reminder_recipient()
         if not recipient.email:
             raise UserError(_(
@@ -347,6 +379,11 @@ class PaymentReminderRun(models.Model):
 
     @api.model
     def _schedule_activity(self, invoice, stage, as_of):
+        if not stage.activity_type_id:
+            # its type deleted (the stage's check cannot see that)
+            raise UserError(_(
+                "Stage %s schedules an activity but has no activity type: "
+                "choose one on the late-payment policy.") % stage.name)
         user = self._stage_activity_user(invoice, stage)
         return self.env['mail.activity'].create({
             'res_model_id': self.env.ref('account.model_account_invoice').id,

@@ -21,3 +21,4 @@ from . import test_salesman_invoice_access
 from . import test_invoicing_health
 from . import test_as_of_day
 from . import test_access_matrix
+from . import test_bad_input

@@ -31,6 +31,16 @@ class LatePaymentHoldWizard(models.TransientModel):
             return []
         return [(6, 0, self.env.context.get('active_ids') or [])]
 
+    @api.model
+    def create(self, vals):
+        return super(LatePaymentHoldWizard, self).create(
+            self._checked_date(vals))
+
+    @api.multi
+    def write(self, vals):
+        return super(LatePaymentHoldWizard, self).write(
+            self._checked_date(vals))
+
     @api.multi
     def action_confirm(self):
         """Hold or release. Several invoices (the list action): those
@@ -70,3 +80,13 @@ class LatePaymentHoldWizard(models.TransientModel):
             lines.extend('- %s' % reason for reason in skipped)
         return self.env['collections.result.wizard']._show(
             _("Put on Payment Hold"), lines)
+
+    @api.model
+    def _checked_date(self, vals):
+        """``vals`` with its date checked: a value that is no date is
+        refused with a clear message (Odoo's would be a bare ValueError, or
+        the database's for a day out of range)."""
+        if vals.get('date'):
+            vals = dict(vals, date=self.env['account.invoice']._button_date(
+                vals['date']))
+        return vals
