@@ -228,6 +228,27 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
         self.assertEqual(found.severity, 'high')
         self.assertIn('No income account.', found.message)
 
+    # orders -----------------------------------------------------------------
+    def test_invoice_differing_from_its_order(self):
+        order = self.create_sale_order(
+            self.customer, [(self.product, 2)], client_order_ref='PO-77')
+        self.deliver(order)
+        invoice = self.env['account.invoice'].browse(
+            order.action_invoice_create())
+        invoice.write({'client_order_ref': 'PO-78',
+                       'date_invoice': '2031-03-05'})
+        invoice.invoice_line_ids.write({'price_unit': 45.0})
+        invoice.compute_taxes()
+        invoice.action_invoice_open()
+        invoice.write({'sent_date': '2031-03-05 10:00:00'})
+        self.check()
+        found = self.findings(invoice)
+        self.assertEqual(set(found.mapped('kind')), {'order_mismatch'})
+        self.assertEqual(set(found.mapped('key')), {
+            'ref-%s' % order.id,
+            'price-%s' % invoice.invoice_line_ids.id})
+        self.assertFalse(self.findings(order), "invoiced in time")
+
     # sending ----------------------------------------------------------------
     def test_invoice_posted_twenty_days_ago_never_sent(self):
         invoice = self.invoice(11, sent=False)
