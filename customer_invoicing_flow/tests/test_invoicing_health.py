@@ -405,3 +405,37 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
         self.assertIn('50.0 %', dashboard.health_html)
         self.assertIn('1 of 2 invoices without a finding',
                       dashboard.health_html)
+
+    def test_fee_charged_after_payment_and_reminder_without_email(self):
+        origin, fee = self.invoice(2), self.invoice(20)
+        # as a bug would leave it: the origin paid before the charge date
+        self.env.cr.execute(
+            "UPDATE account_invoice SET paid_date = '2031-03-10' "
+            "WHERE id = %s", (origin.id,))
+        charge = self.env['late.fee.charge'].create({
+            'invoice_id': origin.id, 'fee_invoice_id': fee.id,
+            'currency_id': origin.currency_id.id, 'date': '2031-03-20',
+            'amount': 100.0})
+        policy = self.env['late.payment.policy'].create({
+            'name': 'CIF Health policy', 'company_id': self.company.id,
+            'stage_ids': [(0, 0, {
+                'name': 'First reminder', 'day_offset': 1, 'send_email': True,
+                'mail_template_id': self.env.ref(
+                    'customer_invoicing_flow.mail_template_reminder_late').id,
+            })]})
+        log = self.env['payment.reminder.log'].create({
+            'invoice_id': origin.id, 'stage_id': policy.stage_ids.id,
+            'company_id': self.company.id, 'date': '2031-03-05',
+            'state': 'done', 'email_sent': False})
+        self.check()
+        found = self.findings(fee, kind='fee_inconsistent')
+        self.assertEqual(found.key, 'paid-before-%s' % charge.id)
+        self.assertIn('2031-03-10', found.message)
+        reminder = self.findings(log)
+        self.assertEqual((reminder.kind, reminder.key),
+                         ('fee_inconsistent', 'missing-email'))
+        # the email sent: resolved
+        log.write({'email_sent': True})
+        self.check()
+        self.assertEqual(reminder.state, 'resolved')
+        self.assertEqual(found.state, 'open')
