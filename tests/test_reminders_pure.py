@@ -64,11 +64,6 @@ class TestPlanCases(unittest.TestCase):
         self.assertEqual(reminders.plan(DUE, stages, set(), DUE).fire,
                          'heads_up')
 
-    def test_forced_stage_fires_alone(self):
-        self.assertEqual(
-            reminders.plan(DUE, DEFAULT, set(), day(-20), forced='late'),
-            reminders.Plan(fire='late', skipped=(), due=('late',)))
-
 
 offsets = st.lists(st.integers(min_value=-30, max_value=120), min_size=1,
                    max_size=6, unique=True)
