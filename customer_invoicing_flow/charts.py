@@ -120,18 +120,8 @@ def bar_chart(chart_id, title, bars, y_label='', x_label='',
         '<desc id="%s">%s</desc>' % (desc_id, escape(desc)),
         _text(width / 2.0, 18, title, size=14, extra=' font-weight="bold"'),
     ]
-    # grid and y axis
-    for tick in ticks:
-        y = y_of(tick)
-        parts.append('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="%s"/>'
-                     % (plot_left, _num(y), plot_right, _num(y),
-                        AXIS_COLOR if tick == 0 else GRID_COLOR))
-        parts.append(_text(plot_left - 6, y + 4, tick_format(tick),
-                           anchor='end', size=10,
-                           extra=' class="o_cif_tick"'))
-    parts.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>'
-                 % (plot_left, plot_top, plot_left, plot_bottom,
-                    AXIS_COLOR))
+    parts += _y_axis(ticks, y_of, (plot_left, plot_top, plot_right,
+                                   plot_bottom), tick_format)
     if y_label:
         parts.append(_text(
             14, (plot_top + plot_bottom) / 2.0, y_label, size=11,
@@ -143,27 +133,53 @@ def bar_chart(chart_id, title, bars, y_label='', x_label='',
     # bars
     slot = (plot_right - plot_left) / float(max(len(bars), 1))
     bar_width = slot * 0.6
-    zero = y_of(0)
     for index, bar in enumerate(bars):
-        label, value, value_text = bar[:3]
-        color = bar[3] if len(bar) > 3 else DEFAULT_COLOR
-        center = plot_left + slot * (index + 0.5)
-        if value is None:
-            parts.append(_text(center, zero - 4, MISSING_TEXT, size=10,
-                               extra=' class="o_cif_value"'))
-        else:
-            y = y_of(value)
-            top, bottom = min(y, zero), max(y, zero)
-            parts.append(
-                '<rect class="o_cif_bar" x="%s" y="%s" width="%s" '
-                'height="%s" fill=%s><title>%s</title></rect>'
-                % (_num(center - bar_width / 2), _num(top),
-                   _num(bar_width), _num(bottom - top), quoteattr(color),
-                   escape('%s: %s' % (_spoken(bar), value_text))))
-            label_y = top - 4 if value >= 0 else bottom + 12
-            parts.append(_text(center, label_y, value_text, size=10,
-                               extra=' class="o_cif_value"'))
-        parts.append(_text(center, plot_bottom + 14, label, size=10,
-                           extra=' class="o_cif_label"'))
-    parts.append('</svg>')
-    return ''.join(parts)
+        parts += _bar(bar, plot_left + slot * (index + 0.5), bar_width,
+                      y_of, plot_bottom)
+    return ''.join(parts) + '</svg>'
+
+
+def _y_axis(ticks, y_of, plot, tick_format):
+    """The grid lines with their ticks and the y axis, in the plot area
+    ``(left, top, right, bottom)``."""
+    plot_left, plot_top, plot_right, plot_bottom = plot
+    parts = []
+    for tick in ticks:
+        y = y_of(tick)
+        parts.append('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="%s"/>'
+                     % (plot_left, _num(y), plot_right, _num(y),
+                        AXIS_COLOR if tick == 0 else GRID_COLOR))
+        parts.append(_text(plot_left - 6, y + 4, tick_format(tick),
+                           anchor='end', size=10,
+                           extra=' class="o_cif_tick"'))
+    parts.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>'
+                 % (plot_left, plot_top, plot_left, plot_bottom,
+                    AXIS_COLOR))
+    return parts
+
+
+def _bar(bar, center, bar_width, y_of, plot_bottom):
+    """One bar centred on ``center``: its rectangle (or ``-`` for no data),
+    its value above it (below it when negative) and its label."""
+    label, value, value_text = bar[:3]
+    color = bar[3] if len(bar) > 3 else DEFAULT_COLOR
+    zero = y_of(0)
+    parts = []
+    if value is None:
+        parts.append(_text(center, zero - 4, MISSING_TEXT, size=10,
+                           extra=' class="o_cif_value"'))
+    else:
+        y = y_of(value)
+        top, bottom = min(y, zero), max(y, zero)
+        parts.append(
+            '<rect class="o_cif_bar" x="%s" y="%s" width="%s" '
+            'height="%s" fill=%s><title>%s</title></rect>'
+            % (_num(center - bar_width / 2), _num(top),
+               _num(bar_width), _num(bottom - top), quoteattr(color),
+               escape('%s: %s' % (_spoken(bar), value_text))))
+        label_y = top - 4 if value >= 0 else bottom + 12
+        parts.append(_text(center, label_y, value_text, size=10,
+                           extra=' class="o_cif_value"'))
+    parts.append(_text(center, plot_bottom + 14, label, size=10,
+                       extra=' class="o_cif_label"'))
+    return parts
