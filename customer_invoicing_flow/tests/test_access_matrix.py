@@ -45,6 +45,9 @@ MODEL_MATRIX = {
     'payment.reminder.log': row('R', 'R', 'R', 'RD', '', ''),
     'payment.reminder.resend': row('R', 'R', 'R', 'RD', '', ''),
     'collections.analysis': row('', '', 'R', 'R', '', ''),
+    # the daily runs: accounting managers' (Configuration > Reminder Runs)
+    'payment.reminder.run': row('', '', '', '', '', ''),
+    'invoicing.health.finding': row('', 'R', 'R', 'R', '', ''),
 }
 OPERATIONS = (('R', 'read'), ('W', 'write'), ('C', 'create'),
               ('D', 'unlink'))
@@ -119,6 +122,10 @@ class AccessMatrixCase(LatePaymentCase):
             'late.payment.hold': cls.held.payment_hold_ids,
             'payment.reminder.log': cls.run_invoice.reminder_log_ids,
             'payment.reminder.resend': cls.env['payment.reminder.resend'],
+            'payment.reminder.run': cls.env['payment.reminder.run'].search(
+                [], limit=1),
+            'invoicing.health.finding': cls.env[
+                'invoicing.health.finding'].search([], limit=1),
             'collections.analysis': cls.env['collections.analysis'].search(
                 [('invoice_id', 'in', cls.run_invoice.ids)]),
         }
