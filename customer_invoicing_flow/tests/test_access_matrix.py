@@ -172,7 +172,7 @@ class AccessMatrixCase(LatePaymentCase):
                       active_id=invoice.id, active_ids=invoice.ids)
         dialog.update(safe_eval(self.env.ref(xmlid).context or '{}'))
         Wizard = self.env['late.payment.hold.wizard'].sudo(user) \
-            .with_context(dialog)
+            .with_context(**dialog)
         defaults = Wizard.default_get(list(Wizard._fields))
         defaults.update(values)
         wizard = Wizard.create(defaults)

@@ -94,8 +94,8 @@ class TestImportBadInput(LatePaymentCase):
             return wizard.do(header, options)
 
     def assertImportRefused(self, message, bad_rows, model=None,
-                            header=IMPORT_FIELDS, good_row=None, user=None,
-                            lang=None):
+                            header=tuple(IMPORT_FIELDS), good_row=None,
+                            user=None, lang=None):
         """100 rows, the 57th ``bad_rows`` (one row or a list of rows):
         refused with exactly ``message``, nothing written."""
         good_row = good_row or (lambda index: import_row(
@@ -104,8 +104,8 @@ class TestImportBadInput(LatePaymentCase):
         rows[56:57] = bad_rows if isinstance(bad_rows[0], list) \
             else [bad_rows]
         counts = self.counts()
-        messages = self.import_file(model or 'late.payment.policy', header,
-                                    rows, user=user, lang=lang)
+        messages = self.import_file(model or 'late.payment.policy',
+                                    list(header), rows, user=user, lang=lang)
         if not isinstance(message, list):
             message = [message]
         self.assertEqual([m['message'] for m in messages
