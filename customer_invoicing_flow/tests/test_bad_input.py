@@ -90,7 +90,9 @@ class TestImportBadInput(LatePaymentCase):
                    'encoding': 'utf-8', 'date_format': '%Y-%m-%d',
                    'float_thousand_separator': ',',
                    'float_decimal_separator': '.'}
-        with mute_logger('odoo.addons.base_import.models.base_import'):
+        # the database's refusals (a missing value) are logged as errors
+        with mute_logger('odoo.addons.base_import.models.base_import',
+                         'odoo.sql_db'):
             return wizard.do(header, options)
 
     def assertImportRefused(self, message, bad_rows, model=None,
@@ -315,7 +317,8 @@ class TestXmlRpcBadInput(XmlRpcServerMixin, HttpCase):
         Odoo's traceback, whose last line holds the message: never a bare
         Python or database error."""
         before = self.state()
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
+        with self.assertRaises(xmlrpc.client.Fault) as caught, \
+                mute_logger('odoo.sql_db'):
             self.execute(model, method, *args, **kwargs)
         fault = caught.exception.faultString
         self.assertIn(message, fault)
