@@ -68,6 +68,7 @@ BUTTON_MATRIX = {
     # invoice list (Action menu)
     'charge_late_fee_multi': row(NO, NO, YES, YES, NO, NO),
     'send_reminder_multi': row(NO, NO, YES, YES, NO, NO),
+    'payment_hold_multi': row(NO, NO, YES, YES, NO, NO),
     # partner form
     'release_credit_hold': row(NO, NO, NO, YES, NO, NO),
     # policy form
@@ -166,10 +167,10 @@ class AccessMatrixCase(LatePaymentCase):
             active_id=records[:1].id, active_ids=records.ids).run()
 
     def open_wizard(self, user, xmlid, invoice, values):
-        """Open the window action ``xmlid`` on ``invoice`` and confirm it
-        with ``values``, as the dialog does."""
+        """Open the window action ``xmlid`` on ``invoice`` (one or more)
+        and confirm it with ``values``, as the dialog does."""
         dialog = dict(self.follow_up_context(user), active_model=invoice._name,
-                      active_id=invoice.id, active_ids=invoice.ids)
+                      active_id=invoice[:1].id, active_ids=invoice.ids)
         dialog.update(safe_eval(self.env.ref(xmlid).context or '{}'))
         Wizard = self.env['late.payment.hold.wizard'].sudo(user) \
             .with_context(**dialog)
@@ -354,6 +355,17 @@ class TestButtonAccessMatrix(AccessMatrixCase):
         if not allowed:
             return self.refused(call)
         self.assertEqual(call()['res_model'], 'payment.reminder.send.wizard')
+
+    def do_payment_hold_multi(self, user, allowed):
+        invoices = self.invoice | self.charged
+        call = lambda: self.open_wizard(  # noqa: E731
+            user, 'customer_invoicing_flow.'
+            'late_payment_hold_wizard_action_multi', invoices,
+            {'reason': 'Disputed', 'date': AS_OF})
+        if not allowed:
+            return self.refused(call, (invoices, ['payment_hold']))
+        self.assertEqual(call()['res_model'], 'collections.result.wizard')
+        self.assertEqual(invoices.mapped('payment_hold'), [True, True])
 
     # partner form ---------------------------------------------------------
     def do_release_credit_hold(self, user, allowed):
