@@ -358,6 +358,30 @@ class AccountInvoice(models.Model):
         }
 
     @api.multi
+    def _late_fee_interest_parts(self, breakdown, money, percent, day):
+        """One line per period of constant balance that bore interest."""
+        parts = []
+        for segment in breakdown.segments:
+            if not segment.interest:
+                continue
+            values = {
+                'rate': percent(breakdown.rate),
+                'balance': money(segment.balance), 'days': segment.days,
+                'start': day(segment.start), 'end': day(segment.end),
+                'interest': money(late_fees.round_money(
+                    segment.interest, self.currency_id.rounding))}
+            if segment.days == 1:
+                parts.append(_(
+                    "interest at %(rate)s %% a year on %(balance)s for 1 "
+                    "day, %(start)s: %(interest)s") % values)
+            else:
+                parts.append(_(
+                    "interest at %(rate)s %% a year on %(balance)s for "
+                    "%(days)d days, %(start)s to %(end)s: %(interest)s")
+                    % values)
+        return parts
+
+    @api.multi
     def _late_fee_explanation(self, evaluation):
         """How the charge was computed, in the context's language: only the
         parts that apply, amounts with their currency; one line per part
@@ -378,25 +402,7 @@ class AccountInvoice(models.Model):
         def day(value):
             return format_date(self.env, fields.Date.to_string(value))
 
-        parts = []
-        for segment in breakdown.segments:
-            if not segment.interest:
-                continue
-            values = {
-                'rate': percent(breakdown.rate),
-                'balance': money(segment.balance), 'days': segment.days,
-                'start': day(segment.start), 'end': day(segment.end),
-                'interest': money(late_fees.round_money(segment.interest,
-                                                        rounding))}
-            if segment.days == 1:
-                parts.append(_(
-                    "interest at %(rate)s %% a year on %(balance)s for 1 "
-                    "day, %(start)s: %(interest)s") % values)
-            else:
-                parts.append(_(
-                    "interest at %(rate)s %% a year on %(balance)s for "
-                    "%(days)d days, %(start)s to %(end)s: %(interest)s")
-                    % values)
+        parts = self._late_fee_interest_parts(breakdown, money, percent, day)
         if breakdown.hold_days and breakdown.rate:
             if breakdown.hold_days == 1:
                 parts.append(_("1 day on payment hold, no interest"))
