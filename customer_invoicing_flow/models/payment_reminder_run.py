@@ -8,13 +8,15 @@ The exactly-once machinery: the candidates in one query, each batch's
 invoices claimed with ``FOR UPDATE SKIP LOCKED``, the log written before
 the side effects under the unique key (invoice, stage), one savepoint per
 batch, each batch committed on its own outside tests, a batch replayed
-once after a concurrency error. What a stage does (plan, emails,
+after a concurrency error (see _run_batch). What a stage does (plan, emails,
 activities, fees, credit hold) is in ``payment_reminder_run_stage.py``.
 """
 import logging
 import os
+import random
 import socket
 import threading
+import time
 import traceback
 
 import psycopg2
@@ -29,6 +31,16 @@ from .. import dates
 from .payment_reminder_log import LOG_UNIQUE_KEY
 
 _logger = logging.getLogger(__name__)
+
+# A batch colliding with another worker is replayed in a fresh transaction,
+# up to this many attempts in all. A worker posting fee invoices holds
+# Odoo's gap-free invoice sequence until its batch commits, and Odoo locks
+# it NOWAIT: the other waits for that commit (at most SEQUENCE_WAIT) before
+# replaying; other replays after the second wait a growing, random pause
+# (seconds, times the attempt).
+BATCH_ATTEMPTS = 8
+SEQUENCE_WAIT = '120s'
+REPLAY_PAUSE = (0.1, 0.3)
 
 RUN_STATES = [
     ('running', 'Running'),
@@ -175,7 +187,7 @@ class PaymentReminderRun(models.Model):
         False: a caller running it inside its own transaction) each batch
         is committed on its own, so a crash loses at most the batch under
         way, which the next run redoes. A batch that collides with another
-        worker is replayed once in a fresh transaction."""
+        worker is replayed in a fresh transaction (see _run_batch)."""
         as_of = self._run_day(as_of)
         own_transactions = commit and not getattr(
             threading.currentThread(), 'testing', False)
@@ -237,15 +249,16 @@ class PaymentReminderRun(models.Model):
 
     @api.multi
     def _run_batch(self, batch, own_transactions, candidate_count):
-        """One batch, replayed once in a fresh transaction when another
-        worker committed part of it after our snapshot (outside tests);
-        its counters written with it."""
-        for attempt in (1, 2):
+        """One batch, replayed in a fresh transaction when another worker
+        committed part of it after our snapshot or holds a lock it needs
+        (outside tests), up to ``BATCH_ATTEMPTS`` times; its counters
+        written with it."""
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
                 logs, held = self._process_reminder_batch(batch, self.as_of)
                 break
             except Exception as error:  # pylint: disable=broad-except
-                if not own_transactions or attempt == 2 \
+                if not own_transactions or attempt == BATCH_ATTEMPTS \
                         or not is_concurrency_error(error):
                     raise
                 _logger.info("Late-payment run of %s: batch replayed "
@@ -253,9 +266,43 @@ class PaymentReminderRun(models.Model):
                              error.__class__.__name__)
                 self.env.cr.rollback()
                 self.env.clear()
+                if getattr(error, 'pgcode', None) \
+                        == psycopg2.errorcodes.LOCK_NOT_AVAILABLE:
+                    self._wait_for_sequences(batch)
+                elif attempt > 1:
+                    time.sleep(random.uniform(*REPLAY_PAUSE) * attempt)
                 self.write({'replay_count': self.replay_count + 1})
         self._count_batch(logs, held, candidate_count=candidate_count)
         return logs
+
+    @api.model
+    def _wait_for_sequences(self, invoice_ids):
+        """Wait until the worker holding the gap-free sequences of these
+        invoices' journals (the fee invoices' numbering, which Odoo locks
+        NOWAIT until the transaction ends) commits, then end this
+        transaction: the replay takes a snapshot after that commit."""
+        cr = self.env.cr
+        cr.execute("SET LOCAL lock_timeout = %s", (SEQUENCE_WAIT,))
+        cr.execute("""
+            SELECT DISTINCT journal.sequence_id
+              FROM account_journal journal
+              JOIN account_invoice inv ON inv.journal_id = journal.id
+             WHERE inv.id IN %s AND journal.sequence_id IS NOT NULL
+        """, (tuple(invoice_ids),))
+        sequence_ids = tuple(row[0] for row in cr.fetchall())
+        try:
+            # numbered by date range, or by the sequence itself
+            for query in ("SELECT 1 FROM ir_sequence_date_range WHERE "
+                          "sequence_id IN %s FOR KEY SHARE",
+                          "SELECT 1 FROM ir_sequence WHERE id IN %s "
+                          "FOR KEY SHARE"):
+                if sequence_ids:
+                    cr.execute(query, (sequence_ids,), log_exceptions=False)
+        except psycopg2.Error:
+            # the holder committed after our snapshot (a serialization
+            # failure), or is still at it: replay all the same
+            pass
+        cr.rollback()
 
     @api.multi
     def _process_reminder_batch(self, invoice_ids, as_of):
