@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = 'res.company'
+    _inherit = 'res.company'  # pylint: disable=R8180
 
     health_delay_hours = fields.Integer(
         string='Invoicing Delay Limit (hours)', default=24,

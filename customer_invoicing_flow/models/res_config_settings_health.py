@@ -5,7 +5,7 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = 'res.config.settings'
+    _inherit = 'res.config.settings'  # pylint: disable=R8180
 
     health_delay_hours = fields.Integer(
         related='company_id.health_delay_hours')
