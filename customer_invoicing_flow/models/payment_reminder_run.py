@@ -298,10 +298,11 @@ class PaymentReminderRun(models.Model):
                           "FOR KEY SHARE"):
                 if sequence_ids:
                     cr.execute(query, (sequence_ids,), log_exceptions=False)
-        except psycopg2.Error:
+        except psycopg2.Error as error:
             # the holder committed after our snapshot (a serialization
             # failure), or is still at it: replay all the same
-            pass
+            _logger.info("Late-payment run: waited for the invoice "
+                         "sequences (%s)", error.__class__.__name__)
         cr.rollback()
 
     @api.multi
