@@ -19,7 +19,7 @@ class AccountInvoice(models.Model):
         outside tests (and unless ``commit`` is False: a caller running it
         inside its own transaction) each batch is committed on its own, so
         a crash loses at most the batch under way, which the next run
-        redoes. A batch that collides with another worker is replayed once
-        in a fresh transaction."""
+        redoes. A batch that collides with another worker is replayed in
+        a fresh transaction (see payment.reminder.run._run_batch)."""
         return self.env['payment.reminder.run']._cron_run(
             as_of=as_of, batch_size=batch_size, commit=commit)
