@@ -4,6 +4,8 @@ from . import res_config_settings
 from . import res_company_health
 from . import res_config_settings_health
 from . import invoicing_health_finding
+from . import invoicing_health_facts
+from . import invoicing_health_accuracy
 from . import late_payment_policy
 from . import late_payment_hold
 from . import late_fee_charge
