@@ -233,32 +233,32 @@ class CollectionsDashboard(models.TransientModel):
                 ('state', 'in', ('open', 'paid'))]
         Invoice = self.env['account.invoice']
 
-        delivered = Invoice.search_read(base + [
-            ('date_invoice', '>=', fields.Date.to_string(date_from)),
-            ('date_invoice', '<=', fields.Date.to_string(date_to)),
-            ('delivery_date', '!=', False),
-            ('validated_date', '!=', False),
-        ], ['delivery_date', 'validated_date'])
+        def in_period(field, extra=()):
+            # the invoices of ``base`` whose ``field`` falls in the period
+            return base + [
+                (field, '>=', fields.Date.to_string(date_from)),
+                (field, '<=', fields.Date.to_string(date_to))] + list(extra)
+
+        delivered = Invoice.search_read(in_period('date_invoice', [
+            ('delivery_date', '!=', False), ('validated_date', '!=', False),
+        ]), ['delivery_date', 'validated_date'])
         hours = kpis.average_hours([
             (_moment(row['delivery_date']), _moment(row['validated_date']))
             for row in delivered])
         values['avg_delivery_to_invoice_hours'] = float(hours or 0)
         values['delivered_invoice_count'] = len(delivered)
 
-        paid = Invoice.search_read(base + [
-            ('paid_date', '>=', fields.Date.to_string(date_from)),
-            ('paid_date', '<=', fields.Date.to_string(date_to)),
-        ], ['date_invoice', 'paid_date'])
+        paid = Invoice.search_read(
+            in_period('paid_date'), ['date_invoice', 'paid_date'])
         days = kpis.average_days([
             (_day(row['date_invoice']), _day(row['paid_date']))
             for row in paid])
         values['avg_days_to_pay'] = float(days or 0)
         values['paid_invoice_count'] = len(paid)
 
-        due = Invoice.search_read(base + [
-            ('date_due', '>=', fields.Date.to_string(date_from)),
-            ('date_due', '<=', fields.Date.to_string(date_to)),
-        ], ['commercial_partner_id', 'date_due', 'paid_date'])
+        due = Invoice.search_read(
+            in_period('date_due'),
+            ['commercial_partner_id', 'date_due', 'paid_date'])
         rows = [(row['commercial_partner_id'][0], _day(row['date_due']),
                  _day(row['paid_date'])) for row in due]
         share = kpis.on_time_share(rows, date_from, date_to)
