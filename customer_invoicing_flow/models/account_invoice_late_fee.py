@@ -321,8 +321,10 @@ class AccountInvoice(models.Model):
                 "The late-fee product %s is archived: restore it, or choose "
                 "another on the late-payment policy.") % product.display_name)
         fpos = self.fiscal_position_id
+        # the product's accounts of the invoice's company, not the user's
         account = self.env['account.invoice.line'].get_invoice_line_account(
-            'out_invoice', product, fpos, self.company_id)
+            'out_invoice', product.with_context(
+                force_company=self.company_id.id), fpos, self.company_id)
         if not account:
             raise UserError(_(
                 "Define an income account on the late-fee product %s or its "

@@ -23,3 +23,4 @@ from . import test_as_of_day
 from . import test_access_matrix
 from . import test_bad_input
 from . import test_faults
+from . import test_multi_company_run
