@@ -17,7 +17,7 @@ RUN_COMPANY = 'late_payment_run_company_id'
 
 
 class PaymentReminderRun(models.Model):
-    _inherit = 'payment.reminder.run'
+    _inherit = 'payment.reminder.run'  # pylint: disable=R8180
 
     @api.model
     def _company_days(self, now=None):
@@ -31,6 +31,8 @@ class PaymentReminderRun(models.Model):
             now = fields.Datetime.from_string(now)
         now = pytz.utc.localize(now)
         days = []
+        # every company: a few rows
+        # pylint: disable=no-search-all
         for company in self.env['res.company'].sudo().search([],
                                                              order='id'):
             tz_name = company.partner_id.tz or (

@@ -282,3 +282,25 @@ class TestMultiCompanyRun(ReminderCase):
             self.logs(self.b_not_yet).mapped('date'), ['2023-12-06'])
         self.assertTrue(self.logs(self.a_not_yet).filtered(
             lambda log: log.stage_id == self.stages[1]))
+
+    def test_dashboard_figures_per_company(self):
+        """The collections dashboard of each company's user: its own
+        currency and fees only; another company's figures out of reach."""
+        for user, company, fees in ((self.clerk, self.company_a, 80.0),
+                                    (self.manager_b, self.company_b, 25.0)):
+            dashboard = self.env['collections.dashboard'].sudo(user).create(
+                {'date_from': '2023-09-01', 'date_to': DAY_B})
+            self.assertEqual(
+                (dashboard.company_id, dashboard.currency_id,
+                 dashboard.fees_charged),
+                (company, company.currency_id, fees), user.login)
+            own = (self.invoices_a if company == self.company_a
+                   else self.invoices_b)
+            self.assertEqual(
+                dashboard.receivables,
+                sum((own | own.mapped('late_fee_invoice_ids')).mapped(
+                    'residual_company_signed')), user.login)
+        other = self.env['collections.dashboard'].sudo(self.clerk).new(
+            {'date_from': '2023-09-01', 'date_to': DAY_B,
+             'company_id': self.company_b.id})
+        self.assertEqual((other.fees_charged, other.receivables), (0, 0))
