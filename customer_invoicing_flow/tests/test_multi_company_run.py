@@ -304,3 +304,18 @@ class TestMultiCompanyRun(ReminderCase):
             {'date_from': '2023-09-01', 'date_to': DAY_B,
              'company_id': self.company_b.id})
         self.assertEqual((other.fees_charged, other.receivables), (0, 0))
+
+    def test_company_day_at_the_instant(self):
+        """Auckland (UTC+13 in December) turns to the 5th at 11:00 UTC;
+        a company without a timezone takes UTC's day."""
+        Run = self.env['payment.reminder.run']
+
+        def day(now, company):
+            return dict(Run._company_days(now))[company]
+        self.assertEqual(day('2023-12-04 10:59:59', self.company_b), DAY_A)
+        self.assertEqual(day('2023-12-04 11:00:00', self.company_b), DAY_B)
+        self.assertEqual(day('2023-12-05 04:59:59', self.company_a), DAY_A)
+        self.assertEqual(day('2023-12-05 05:00:00', self.company_a), DAY_B)
+        self.company_b.partner_id.tz = False
+        self.assertEqual(day('2023-12-04 23:59:59', self.company_b), DAY_A)
+        self.assertEqual(day('2023-12-05 00:00:00', self.company_b), DAY_B)
