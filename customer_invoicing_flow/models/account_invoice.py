@@ -10,8 +10,9 @@ class AccountInvoice(models.Model):
     @api.model
     def _cron_process_late_payments(self, as_of=None, batch_size=100,
                                     commit=True):
-        """The daily reminder run for ``as_of`` (ISO string or date;
-        default today in the company's timezone): fire the stages due.
+        """The daily reminder run for ``as_of`` (ISO string or date: one
+        run, that day for every company; default: a run per company, on
+        its own today in its timezone): fire the stages due.
         Returns the ``payment.reminder.log`` records written.
 
         A ``payment.reminder.run`` records the run (see
