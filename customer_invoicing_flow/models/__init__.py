@@ -22,6 +22,7 @@ from . import payment_reminder_log
 from . import payment_reminder_log_mail
 from . import payment_reminder_run
 from . import payment_reminder_run_stage
+from . import payment_reminder_run_effects
 from . import payment_reminder_run_company
 from . import payment_reminder_resend
 from . import mail_message
