@@ -180,8 +180,10 @@ class PaymentReminderRun(models.Model):
 
     @api.model
     def _cron_run(self, as_of=None, batch_size=100, commit=True):
-        """The daily reminder run for ``as_of`` (default today in the
-        company's timezone): fire the stages due; returns the logs written.
+        """One reminder run over every company on ``as_of``: fire the
+        stages due; returns the logs written. Without ``as_of``, the
+        override in payment_reminder_run_company.py makes one run per
+        company, each on its own local day.
 
         Invoices go in batches; outside tests (and unless ``commit`` is
         False: a caller running it inside its own transaction) each batch
