@@ -27,6 +27,7 @@ ROLES = {
     'collections': ['customer_invoicing_flow.group_collections_user'],
     'collections_manager': [
         'customer_invoicing_flow.group_collections_manager'],
+    'accounting_manager': ['account.group_account_manager'],
     'portal': ['base.group_portal'],
 }
 

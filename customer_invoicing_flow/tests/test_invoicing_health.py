@@ -10,22 +10,11 @@ from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
-from .common import CustomerInvoicingFlowCase, create_company
+from .common import CustomerInvoicingFlowCase, create_company, create_user
 
 AS_OF = '2031-03-31'
 ACTION_CONTEXT = {'search_default_open': 1, 'search_default_group_kind': 1,
                   'default_type': 'out_invoice'}
-
-
-def make_user(env, login, groups, **vals):
-    values = {
-        'name': login.replace('_', ' ').title(), 'login': 'cif_he_' + login,
-        'email': '%s@example.com' % login,
-        'groups_id': [(6, 0, [env.ref(group).id for group in
-                              ['base.group_user'] + groups])]}
-    values.update(vals)
-    return env['res.users'].with_context(no_reset_password=True).create(
-        values)
 
 
 class TestInvoicingHealth(CustomerInvoicingFlowCase):
@@ -43,10 +32,10 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
         })
         cls.customer = cls.create_customer('CIF Health Customer')
         cls.product = cls.create_product('CIF Health Widget', price=50.0)
-        cls.manager = make_user(cls.env, 'health_manager',
-                                ['account.group_account_manager'])
-        cls.clerk = make_user(cls.env, 'health_clerk',
-                              ['account.group_account_invoice'])
+        cls.manager = create_user(cls.env, 'accounting_manager',
+                                  'Health Manager', 'health_manager')
+        cls.clerk = create_user(cls.env, 'invoicing', 'Health Clerk',
+                                'health_clerk')
         cls.company.health_user_id = cls.manager
 
     # helpers ----------------------------------------------------------------
@@ -352,9 +341,9 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
             'key': 'sent', 'severity': 'low',
             'first_seen': '2031-03-31 00:00:00',
             'last_seen': '2031-03-31 00:00:00'})
-        other_clerk = make_user(
-            self.env, 'health_other_clerk',
-            ['account.group_account_invoice'], company_id=other.id,
+        other_clerk = create_user(
+            self.env, 'invoicing', 'Health Other Clerk',
+            'health_other_clerk', company_id=other.id,
             company_ids=[(6, 0, other.ids)])
         as_clerk = self.Finding.sudo(self.clerk)
         self.assertIn(mine, as_clerk.search([]))
