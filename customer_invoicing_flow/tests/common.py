@@ -13,8 +13,8 @@ from odoo.tests.common import SavepointCase, get_db_name
 
 from .fixtures import (  # noqa: F401 pylint: disable=unused-import
     LOGIN_PREFIX, ROLES, STUB_PDF, create_company, create_invoice,
-    create_payment, create_user, pdf_text, render_real_pdf, stub_pdf,
-    use_stub_pdf)
+    create_payment, create_user, pdf_text, reminder_logs_and_mails,
+    render_real_pdf, stub_pdf, use_stub_pdf)
 
 # the reminder tests' due date
 DUE = '2023-03-31'

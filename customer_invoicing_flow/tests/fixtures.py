@@ -118,6 +118,16 @@ def create_payment(env, journal, amount, date, invoice=None, partner=None,
     return payment
 
 
+def reminder_logs_and_mails(env, invoice_ids):
+    """The reminder logs of ``invoice_ids`` and the emails queued on them
+    (tests of committed runs read them in a cursor of their own)."""
+    logs = env['payment.reminder.log'].search(
+        [('invoice_id', 'in', invoice_ids)])
+    mails = env['mail.mail'].search([
+        ('model', '=', 'account.invoice'), ('res_id', 'in', invoice_ids)])
+    return logs, mails
+
+
 def stub_pdf(env):
     """A patch rendering reports as production does, without wkhtmltopdf
     (under test Odoo renders HTML and saves nothing): the PDF saved as an

@@ -28,7 +28,8 @@ from odoo.service import model as service_model
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 
-from .fixtures import create_invoice, use_stub_pdf
+from .fixtures import (
+    create_invoice, reminder_logs_and_mails, use_stub_pdf)
 
 TAG = 'CIF-FAULT'
 # the invoices are due on 2023-03-31: the fee stage (+11) is due on
@@ -648,11 +649,7 @@ class TestMailServerRefuses(_ReminderFaultCase):
     def _mail_and_log(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            logs = env['payment.reminder.log'].search(
-                [('invoice_id', 'in', self.invoice_ids)])
-            mails = env['mail.mail'].search([
-                ('model', '=', 'account.invoice'),
-                ('res_id', 'in', self.invoice_ids)])
+            logs, mails = reminder_logs_and_mails(env, self.invoice_ids)
             self.assertEqual(len(logs), 1)
             self.assertEqual(len(mails), 1)
             self.assertEqual(logs.mail_id, mails)

@@ -13,7 +13,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase
 
-from .common import create_invoice, use_stub_pdf
+from .common import create_invoice, reminder_logs_and_mails, use_stub_pdf
 
 TAG = 'CIF-CONCURRENT'
 
@@ -118,11 +118,7 @@ class TestReminderConcurrency(TransactionCase):
     def _reminder_outcome(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            logs = env['payment.reminder.log'].search(
-                [('invoice_id', 'in', self.invoice_ids)])
-            mails = env['mail.mail'].search([
-                ('model', '=', 'account.invoice'),
-                ('res_id', 'in', self.invoice_ids)])
+            logs, mails = reminder_logs_and_mails(env, self.invoice_ids)
             return (sorted(logs.mapped('invoice_id').ids),
                     len(logs), len(mails))
 
