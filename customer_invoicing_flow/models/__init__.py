@@ -31,3 +31,6 @@ from . import mail_mail
 from . import sale_order
 from . import stock_picking
 from . import account_chart_template
+from . import late_payment_policy_promise
+from . import payment_promise
+from . import payment_reminder_run_promise

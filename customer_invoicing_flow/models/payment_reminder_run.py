@@ -395,7 +395,7 @@ class PaymentReminderRun(models.Model):
                AND partner.no_payment_reminders IS NOT TRUE
                AND COALESCE(inv.date_due, inv.date_invoice)
                    + stage.day_offset <= %s
-               AND (log.id IS NULL OR log.state = 'error')
+               AND (log.id IS NULL OR log.state IN ('error', 'deferred'))
              ORDER BY inv.id
         """, (as_of,))
         return [row[0] for row in self.env.cr.fetchall()]
@@ -417,12 +417,13 @@ class PaymentReminderRun(models.Model):
     @api.model
     def _logged_stages(self, invoice_ids):
         """One read of the invoices' logs: ({invoice id: stage ids done,
-        skipped or suppressed}, {(invoice id, stage id): failed log to
-        retry, rewritten in place so the key stays unique})."""
+        skipped or suppressed}, {(invoice id, stage id): failed (or
+        deferred, see payment_reminder_run_promise.py) log to retry,
+        rewritten in place so the key stays unique})."""
         logged, retry = {}, {}
         for log in self.env['payment.reminder.log'].search(
                 [('invoice_id', 'in', list(invoice_ids))]):
-            if log.state == 'error':
+            if log.state in ('error', 'deferred'):
                 retry[(log.invoice_id.id, log.stage_id.id)] = log
             else:
                 logged.setdefault(log.invoice_id.id, set()).add(

@@ -45,8 +45,9 @@ class PaymentReminderRun(models.Model):
             return Log.browse(), held
         invoices = self.env['account.invoice'].browse(claimed)
         logged, retry = self._logged_stages(claimed)
+        # the invoices under a promise to pay: stages deferred
+        invoices, logs = self._defer_promised(invoices, as_of, logged, retry)
         groups = self._stage_groups(invoices, as_of, logged)
-        logs = Log.browse()
         for group, suppress in groups:
             # the group's invoices in a prefetch set of their own: the
             # writes and messages of each group clear the cache, and a
