@@ -12,6 +12,7 @@ from . import late_fee_charge
 from . import account_invoice
 from . import account_invoice_delivery
 from . import account_invoice_late_payment
+from . import account_invoice_late_payment_search
 from . import account_invoice_late_fee
 from . import account_invoice_collections
 from . import account_invoice_lifecycle
@@ -34,3 +35,5 @@ from . import account_chart_template
 from . import late_payment_policy_promise
 from . import payment_promise
 from . import payment_reminder_run_promise
+from . import account_invoice_promise
+from . import res_partner_promise

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
-from .. import dates, promises
+from .. import promises
 
 PROMISE_STATES = [
     (promises.OPEN, 'Open'),
@@ -16,9 +16,6 @@ PROMISE_STATES = [
     (promises.BROKEN, 'Broken'),
     (promises.CANCELLED, 'Cancelled'),
 ]
-# the context key giving the day a promise is taken (a replayed day);
-# without it, the user's today
-PROMISE_AS_OF = 'promise_as_of'
 
 
 class PaymentPromise(models.Model):
@@ -86,9 +83,9 @@ class PaymentPromise(models.Model):
 
     @api.model
     def _default_date(self):
-        if self.env.context.get(PROMISE_AS_OF):
-            return dates.iso_day(self.env.context[PROMISE_AS_OF])
-        return fields.Date.context_today(self)
+        """The context's ``late_payment_as_of`` (a replayed day), else
+        today."""
+        return self.env['account.invoice']._late_payment_as_of()
 
     @api.depends('promised_date', 'grace_days')
     def _compute_grace_end_date(self):
@@ -171,7 +168,7 @@ class PaymentPromise(models.Model):
                             invoices[0].commercial_partner_id.id)
             vals.setdefault('company_id', invoices[0].company_id.id)
             vals.setdefault('currency_id', invoices[0].currency_id.id)
-            if not vals.get('amount'):
+            if 'amount' not in vals:
                 vals['amount'] = sum(invoices.mapped('residual'))
             vals.setdefault('grace_days', max(invoices.mapped(
                 'late_payment_policy_id.promise_grace_days') or [0]) if any(
@@ -190,6 +187,10 @@ class PaymentPromise(models.Model):
             elif command[0] == 4:
                 ids.append(command[1])
         return ids
+
+    @api.multi
+    def _format_amount(self, amount):
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
 
     @api.multi
     def action_cancel(self):
@@ -215,9 +216,8 @@ class PaymentPromise(models.Model):
                     'paid_amount': paid,
                     'paid_invoice_ids': [(6, 0, paid_invoices.ids)]})
         values = {
-            'paid': formatLang(self.env, paid, currency_obj=self.currency_id),
-            'amount': formatLang(self.env, self.amount,
-                                 currency_obj=self.currency_id),
+            'paid': self._format_amount(paid),
+            'amount': self._format_amount(self.amount),
             'date': self.promised_date,
         }
         if outcome == promises.KEPT:
