@@ -45,7 +45,9 @@
         "wizards/invoicing_health_check_views.xml",
         "views/invoicing_health_finding_views.xml",
         "report/account_invoice_report.xml",
+        "report/early_discount_report.xml",
         "views/portal_templates.xml",
+        "views/early_discount_views.xml",
     ],
     "demo": [
         "demo/customer_invoicing_flow_demo.xml",

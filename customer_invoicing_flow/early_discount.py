@@ -32,6 +32,8 @@ The rules
   taxes, so that the VAT follows the amount actually paid; the parts sum
   to the discount exactly. :func:`prorate` spreads an amount over weights
   (the invoice's lines, its tax lines) to the cent, by largest remainder.
+* :func:`window_share`: of the invoices whose window ended in a period,
+  the share paid by its end (the dashboard's KPI).
 """
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -197,3 +199,18 @@ def split_discount(discount, untaxed, tax, rounding=CENT):
         return discount, ZERO
     base = round_money(discount * untaxed / total, rounding)
     return base, discount - base
+
+
+def window_share(invoices, digits=2):
+    """``(count, share)``: of the ``invoices`` given as ``(end_date,
+    paid_date or None)`` pairs, how many there are and the percentage
+    paid no later than their window's end (None without invoices)."""
+    invoices = [(to_date(end, 'end_date'),
+                 paid and to_date(paid, 'paid_date'))
+                for end, paid in invoices]
+    if not invoices:
+        return 0, None
+    within = sum(1 for end, paid in invoices if paid and paid <= end)
+    share = Decimal(within) * 100 / len(invoices)
+    return len(invoices), share.quantize(
+        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)

@@ -170,3 +170,24 @@ def test_prorate_sums_exactly(amount, weights):
 def test_split_sums_to_the_discount(discount, untaxed, tax):
     base, tax_part = ed.split_discount(discount, untaxed, tax)
     assert base + tax_part == ed.round_money(discount)
+
+
+# the dashboard's share ------------------------------------------------------
+def test_window_share_by_hand():
+    # three windows: paid on the last day, paid a day late, still open
+    assert ed.window_share([('2026-12-12', '2026-12-12'),
+                            ('2026-12-12', '2026-12-13'),
+                            (date(2026, 12, 20), None)]) == (3, D('33.33'))
+    assert ed.window_share([]) == (0, None)
+    assert ed.window_share([('2026-12-12', '2026-12-01')]) == (1, D('100.00'))
+
+
+@given(st.lists(st.tuples(st.dates(), st.one_of(st.none(), st.dates())),
+                max_size=30))
+def test_window_share_bounds(rows):
+    count, share = ed.window_share(rows)
+    assert count == len(rows)
+    if rows:
+        within = sum(1 for end, paid in rows if paid and paid <= end)
+        assert D(0) <= share <= D(100)
+        assert abs(share - D(within) * 100 / len(rows)) <= D('0.005')

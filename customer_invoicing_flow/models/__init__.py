@@ -37,3 +37,9 @@ from . import payment_promise
 from . import payment_reminder_run_promise
 from . import account_invoice_promise
 from . import res_partner_promise
+from . import account_payment_term
+from . import res_company_early_discount
+from . import res_config_settings_early_discount
+from . import account_invoice_early_discount
+from . import account_move_line_early_discount
+from . import account_payment_early_discount
