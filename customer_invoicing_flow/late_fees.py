@@ -46,7 +46,11 @@ fixed and percent parts).
   after that charge -- through as_of inclusive. Held days accrue nothing.
   Daily interest is ``balance * rate / 100 / 365``, exact, computed per segment
   of constant balance (``days * balance * rate / 36500``). Fees bear no
-  interest: the balance is the invoice's only.
+  interest: the balance is the invoice's only. Under a reference rate
+  (``PolicyTerms.interest_rates``, see ``interest_rates.py``) the segments
+  are also cut where the rate changes (:class:`RateSegment`: each with its
+  rate, reference and margin), the sum still divided and rounded once; a
+  day without a known rate raises ``interest_rates.RateUnknown``.
 * the charge: first charge = ``fee_fixed + fee_percent % of the open balance +
   interest``, raised to ``fee_min`` when it is > 0 and below it; later charges
   = the interest since the previous charge only. Then the cap: with
@@ -77,7 +81,8 @@ from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 __all__ = [
-    'PolicyTerms', 'InvoiceFacts', 'Segment', 'Breakdown', 'Evaluation',
+    'PolicyTerms', 'InvoiceFacts', 'Segment', 'RateSegment', 'Breakdown',
+    'Evaluation',
     'Problem', 'Timeline', 'evaluate', 'preview', 'timeline',
     'terms_problems', 'stage_problems', 'round_money', 'to_decimal',
     'to_date', 'INTEREST_FROM_DUE', 'INTEREST_FROM_GRACE_END', 'STATES',
@@ -329,10 +334,15 @@ class PolicyTerms:
     fee_min: Decimal = ZERO
     fee_max: Decimal = ZERO
     charge_min: Decimal = ZERO
+    # None: interest at interest_rate; else the rate per period of a
+    # reference rate (interest_rates.ReferenceInterest: its periods(first,
+    # last) and rate_on(day)), interest_rate then unused
+    interest_rates: Any = None
 
     def __post_init__(self):
         problems = terms_problems(**{f.name: getattr(self, f.name)
-                                     for f in fields(self)})
+                                     for f in fields(self)
+                                     if f.name != 'interest_rates'})
         if problems:
             raise ValueError('; '.join(str(problem) for problem in problems))
         for name in AMOUNT_FIELDS + PERCENT_FIELDS:
@@ -430,6 +440,18 @@ class Segment(_AsDict):
 
 
 @dataclass(frozen=True)
+class RateSegment(Segment):
+    """A segment under a reference rate: one balance and one annual
+    ``rate`` = ``reference`` + ``margin`` (``projected``: the reference's
+    last known value standing in for one not published yet)."""
+    rate: Decimal = ZERO
+    reference: Decimal = ZERO
+    margin: Decimal = ZERO
+    fixed_on: Optional[datetime.date] = None
+    projected: bool = False
+
+
+@dataclass(frozen=True)
 class Breakdown(_AsDict):
     """Every figure behind a charge, to audit it and to explain it."""
     first_charge: bool           # no previous charge: fixed + percent apply
@@ -492,7 +514,8 @@ def _state(terms: PolicyTerms, facts: InvoiceFacts, as_of: datetime.date,
 
 
 def _segments(facts: InvoiceFacts, first: datetime.date, last: datetime.date,
-              rate: Decimal) -> Tuple[List[Segment], int, Decimal]:
+              rate: Decimal, rates: Any = None
+              ) -> Tuple[List[Segment], int, Decimal]:
     """Segments of constant balance over first..last, held days, exact interest.
 
     The balance only changes on payment days and accrual only stops or resumes
@@ -521,6 +544,9 @@ def _segments(facts: InvoiceFacts, first: datetime.date, last: datetime.date,
             pieces[-1][1] = end
         else:
             pieces.append([start, end, balance])
+    if rates is not None:
+        segments, interest = _rate_segments(pieces, rates)
+        return segments, hold_days, interest
     with decimal.localcontext(_CONTEXT):
         segments = []
         balance_days = ZERO  # sum of days * balance, exact
@@ -531,6 +557,31 @@ def _segments(facts: InvoiceFacts, first: datetime.date, last: datetime.date,
                                     days * balance * rate / DAYS_A_YEAR_PERCENT))
         interest = balance_days * rate / DAYS_A_YEAR_PERCENT
     return segments, hold_days, interest
+
+
+def _rate_segments(pieces: List[list], rates: Any
+                   ) -> Tuple[List[Segment], Decimal]:
+    """The pieces of constant balance cut where the reference rate
+    changes; interest summed exactly, divided once. A piece at balance 0
+    needs no rate (it bears none whatever the rate)."""
+    segments = []
+    with decimal.localcontext(_CONTEXT):
+        total = ZERO  # sum of days * balance * rate, exact
+        for start, end, balance in pieces:
+            if balance == 0:
+                segments.append(Segment(start, end, (end - start).days + 1,
+                                        balance, ZERO))
+                continue
+            for period in rates.periods(start, end):
+                days = (period.end - period.start).days + 1
+                total += days * balance * period.rate
+                segments.append(RateSegment(
+                    period.start, period.end, days, balance,
+                    days * balance * period.rate / DAYS_A_YEAR_PERCENT,
+                    period.rate, period.reference, period.margin,
+                    period.fixed_on, period.projected))
+        interest = total / DAYS_A_YEAR_PERCENT
+    return segments, interest
 
 
 def _interest_start(terms: PolicyTerms, due: datetime.date,
@@ -597,7 +648,8 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
     last_charge = charges[-1][0] if charges else None
     first = _interest_start(terms, due, grace_end, last_charge)
     segments, hold_days, interest = _segments(facts, first, as_of,
-                                              terms.interest_rate)
+                                              terms.interest_rate,
+                                              terms.interest_rates)
     parts = _charge_parts(terms, balance, previous, not charges, interest,
                           quantum)
     breakdown = Breakdown(
@@ -608,7 +660,7 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         interest_to=as_of if first <= as_of else None,
         interest_days=sum(segment.days for segment in segments),
         hold_days=hold_days,
-        rate=terms.interest_rate,
+        rate=_last_rate(terms, segments),
         segments=tuple(segments),
         percent=terms.fee_percent,
         interest_part=interest,
@@ -630,6 +682,16 @@ def evaluate(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
         and not parts['below_charge_minimum'] else ZERO.quantize(quantum),
         breakdown=breakdown,
     )
+
+
+def _last_rate(terms: PolicyTerms, segments: List[Segment]) -> Decimal:
+    """The annual rate: the policy's, or under a reference rate that of
+    the last segment bearing one (0 when none did)."""
+    if terms.interest_rates is None:
+        return terms.interest_rate
+    rated = [segment for segment in segments
+             if isinstance(segment, RateSegment)]
+    return rated[-1].rate if rated else ZERO
 
 
 def preview(terms: PolicyTerms, facts: InvoiceFacts, dates: Iterable[DateLike],
@@ -693,8 +755,10 @@ def timeline(terms: PolicyTerms, facts: InvoiceFacts, as_of: DateLike,
     balance = simulated.balance_at(last)
     daily = ZERO
     if not cap_reached and balance > 0 and not simulated.on_hold(last):
+        rate = terms.interest_rate if terms.interest_rates is None \
+            else terms.interest_rates.rate_on(last + ONE_DAY).rate
         with decimal.localcontext(_CONTEXT):
-            daily = balance * terms.interest_rate / DAYS_A_YEAR_PERCENT
+            daily = balance * rate / DAYS_A_YEAR_PERCENT
     return Timeline(as_of=as_of, now=now, stages=stages, last_date=last,
                     cap_reached=cap_reached, balance=max(balance, ZERO),
                     daily_interest=daily)
