@@ -48,10 +48,11 @@ class AccountInvoice(models.Model):
              "change this invoice.")
     grace_end_date = fields.Date(
         string='Grace Period Ends', compute='_compute_grace_end_date',
-        store=True)
+        store=True, index=True)
     late_payment_state = fields.Selection(
         list(late_fees.STATE_SELECTION), string='Late-Payment Status',
         compute='_compute_late_payment', search='_search_late_payment_state',
+        # the search: account_invoice_late_payment_search.py
         help="Late: past the grace period and not on hold (overdue: past "
              "the due date).")
     days_late = fields.Integer(
@@ -126,21 +127,6 @@ class AccountInvoice(models.Model):
                 amount for _date, amount in result['facts'].charges))
             invoice.late_fee_preview = invoice._late_fee_preview_text(
                 result['terms'], result['facts'], as_of)
-
-    def _search_late_payment_state(self, operator, value):
-        """Evaluate the candidate invoices: the state depends on today."""
-        if operator not in ('=', '!=', 'in', 'not in'):
-            raise UserError(_("Unsupported search on the late-payment "
-                              "status: %s") % operator)
-        values = value if isinstance(value, (list, tuple)) else [value]
-        candidates = self.search([
-            ('type', '=', 'out_invoice'), ('state', 'in', ('open', 'paid')),
-            ('late_payment_terms', '!=', False)])
-        ids = candidates.filtered(
-            lambda invoice: invoice.late_payment_state in values).ids
-        if operator in ('!=', 'not in'):
-            return [('id', 'not in', ids)]
-        return [('id', 'in', ids)]
 
     @api.multi
     def write(self, vals):

@@ -24,3 +24,4 @@ from . import test_access_matrix
 from . import test_bad_input
 from . import test_faults
 from . import test_multi_company_run
+from . import test_late_payment_search
