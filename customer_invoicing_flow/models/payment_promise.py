@@ -33,7 +33,9 @@ class PaymentPromise(models.Model):
         'account.invoice', 'payment_promise_invoice_rel', 'promise_id',
         'invoice_id', string='Invoices', required=True, readonly=True,
         states={'open': [('readonly', False)]},
-        domain=[('type', '=', 'out_invoice'), ('state', '=', 'open')])
+        help="Open customer invoices when promised (no domain here: an "
+             "Odoo 11 many2many reads through its domain, and the paid "
+             "invoices must stay on the promise).")
     date = fields.Date(
         string='Taken On', required=True, readonly=True,
         default=lambda self: self._default_date(),

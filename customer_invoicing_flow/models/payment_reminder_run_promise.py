@@ -92,10 +92,11 @@ class PaymentReminderRun(models.Model):
         facts = open_promises.mapped('invoice_ids')._late_payment_facts()
         settled = Promise
         for promise in open_promises:
-            payments = [payment for invoice in promise.invoice_ids
-                        for payment in facts[invoice.id].payments]
-            payments = [(fields.Date.from_string(date), amount)
-                        for date, amount in payments]
+            # dated payments and credit notes of the invoices (dates
+            # and Decimal amounts, see late_fees.InvoiceFacts)
+            payments = [(day_paid, float(amount))
+                        for invoice in promise.invoice_ids
+                        for day_paid, amount in facts[invoice.id].payments]
             outcome = promises.outcome(
                 promise.amount, payments,
                 fields.Date.from_string(promise.date),

@@ -25,3 +25,4 @@ from . import test_bad_input
 from . import test_faults
 from . import test_multi_company_run
 from . import test_late_payment_search
+from . import test_payment_promise

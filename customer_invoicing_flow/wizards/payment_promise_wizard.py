@@ -15,8 +15,7 @@ class PaymentPromiseWizard(models.TransientModel):
 
     invoice_ids = fields.Many2many(
         'account.invoice', string='Invoices', required=True,
-        default=lambda self: self._default_invoice_ids(),
-        domain=[('type', '=', 'out_invoice'), ('state', '=', 'open')])
+        default=lambda self: self._default_invoice_ids())
     partner_id = fields.Many2one(
         'res.partner', string='Customer', compute='_compute_partner_id')
     currency_id = fields.Many2one(
