@@ -36,6 +36,7 @@ Usage (the environment comes from bin/lib.sh; DB: a fresh copy of the demo):
 """
 import argparse
 import datetime
+import importlib
 import json
 import os
 import re
@@ -1093,6 +1094,18 @@ NEEDS = {
     'late-invoice-from-customer-invoices': ['late-invoices'],
     'follow-up-list-actions': ['late-invoices'],
 }
+# Features whose steps live in a module of their own, bin/browser_steps_<feature>.py,
+# each with STEPS and NEEDS like the above; they run after these, in this order.
+FEATURE_STEPS = ['health']
+
+
+def load_feature_steps():
+    """Append each feature module's steps; the modules import this one's helpers."""
+    sys.modules.setdefault('browser_test', sys.modules[__name__])
+    for feature in FEATURE_STEPS:
+        module = importlib.import_module('browser_steps_%s' % feature)
+        STEPS.extend(module.STEPS)
+        NEEDS.update(module.NEEDS)
 
 
 def run(test, browser, only=None):
@@ -1100,6 +1113,7 @@ def run(test, browser, only=None):
         only = set(only) | {'users', 'late-invoices'}
         while any(need not in only for name in list(only) for need in NEEDS.get(name, [])):
             only |= {need for name in list(only) for need in NEEDS.get(name, [])}
+    test.browser = browser  # for the sessions of the feature steps' own users
     admin = Session(test, browser, 'admin', 'admin', 'admin')
     test.sessions['admin'] = admin
     admin.login()
@@ -1128,6 +1142,7 @@ def main():
                         help='also save the key screens (%s) to DIR' % ', '.join(KEY_SCREENS))
     parser.add_argument('--only', action='append', help='run only this step (and the set-up); repeatable')
     args = parser.parse_args()
+    load_feature_steps()
     logs = os.environ.get('CIF_LOGS', '/tmp')
     os.makedirs(logs, exist_ok=True)
     if args.screenshots:
