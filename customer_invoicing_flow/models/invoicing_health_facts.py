@@ -57,8 +57,10 @@ class InvoicingHealthFinding(models.Model):
               ) tax ON tax.invoice_id = inv.id
              WHERE inv.company_id = %(company)s
                AND inv.type IN ('out_invoice', 'out_refund')
-               AND (inv.date_invoice IS NULL OR inv.date_invoice <= %(day)s)
-        """, {'company': company.id, 'day': moment.date()})
+               AND (inv.date_invoice IS NULL OR inv.date_invoice <= %(day)s
+                    -- dated later but numbered by then: its number is used
+                    OR inv.validated_date <= %(moment)s)
+        """, {'company': company.id, 'day': moment.date(), 'moment': moment})
         numbers, sent, totals = [], [], []
         for (invoice_id, journal_id, sequence_id, move_name, day, state,
              number, validated, is_sent, amount_tax, tax_lines,

@@ -129,6 +129,20 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
         self.assertEqual(self.findings(self.journal), gap)
         self.assertEqual(gap.state, 'open')
 
+    def test_invoice_dated_later_but_numbered_is_no_gap(self):
+        """Odoo's own demo invoices are dated days ahead: validated by the
+        day checked, their numbers are used, not missing."""
+        self.invoice(2)
+        ahead = self.invoice(25)
+        ahead.write({'validated_date': '2031-03-03 09:00:00'})
+        after = self.invoice(4)
+        self.check(as_of='2031-03-05')
+        self.assertFalse(self.findings(self.journal, 'numbering_gap'))
+        # a higher number dated before a lower one: an irregularity of its own
+        self.assertEqual(
+            self.findings(ahead | after, 'numbering_date_order').res_id,
+            after.id)
+
     def test_duplicate_number_written_by_sql(self):
         first, second = self.invoice(2), self.invoice(3)
         original = second.move_name
@@ -382,6 +396,25 @@ class TestInvoicingHealth(CustomerInvoicingFlowCase):
                          [wizard.ids, ACTION_CONTEXT], {})
         self.assertEqual(result['res_model'], 'invoicing.health.finding')
         self.assertEqual(found.last_seen, '2031-04-02 23:59:59')
+
+    def test_invoicing_users_reach_the_findings_from_reporting(self):
+        """Odoo shows Invoicing > Reporting to accounting managers only; the
+        findings and Check Now are in it for invoicing users too."""
+        salesman = create_user(self.env, 'salesman', 'Health Salesman',
+                               'health_salesman')
+        findings = self.env.ref(
+            'customer_invoicing_flow.invoicing_health_finding_menu')
+        check = self.env.ref(
+            'customer_invoicing_flow.invoicing_health_check_menu')
+        Menu = self.env['ir.ui.menu']
+        for user in (self.clerk, self.manager):
+            visible = Menu.sudo(user)._visible_menu_ids()
+            self.assertIn(findings.id, visible, user.login)
+            self.assertIn(check.id, visible, user.login)
+            self.assertIn(self.env.ref('account.menu_finance_reports').id,
+                          visible, user.login)
+        self.assertNotIn(findings.id,
+                         Menu.sudo(salesman)._visible_menu_ids())
 
     def test_collections_dashboard_shows_the_health(self):
         self.invoice(2)
