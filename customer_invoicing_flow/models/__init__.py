@@ -43,3 +43,6 @@ from . import res_config_settings_early_discount
 from . import account_invoice_early_discount
 from . import account_move_line_early_discount
 from . import account_payment_early_discount
+from . import late_payment_reference_rate
+from . import late_payment_policy_interest
+from . import account_invoice_late_interest

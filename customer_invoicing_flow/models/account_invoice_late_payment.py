@@ -11,7 +11,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import dates, late_fees
+from .. import dates, interest_rates, late_fees
 from .late_payment_policy import FROZEN_AMOUNTS
 
 # The reconciliations of the invoices aliased ``inv``: their receivable or
@@ -108,7 +108,10 @@ class AccountInvoice(models.Model):
         ``late_payment_as_of`` (ISO date), with one query per input kind for
         the whole recordset."""
         as_of = self._late_payment_as_of()
-        evaluated = self._late_payment_evaluate(as_of)
+        # for display: a reference value not published yet is projected
+        # (the timeline marks it), charging refuses it
+        evaluated = self.with_context(
+            late_payment_projected_rates=True)._late_payment_evaluate(as_of)
         for invoice in self:
             result = evaluated.get(invoice.id)
             if not result:
@@ -306,15 +309,19 @@ class AccountInvoice(models.Model):
             and (inv.date_due or inv.date_invoice))
         facts = invoices._late_payment_facts()
         result = {}
-        for invoice in invoices:
+        for invoice in invoices._with_rate_tables():
             if invoice.id not in facts:
                 continue
             terms = invoice._late_payment_terms_at(as_of)
+            try:
+                evaluation = late_fees.evaluate(
+                    terms, facts[invoice.id], as_of,
+                    invoice.currency_id.rounding)
+            except interest_rates.RateUnknown as error:
+                raise UserError(invoice._rate_unknown_message(error))
             result[invoice.id] = {
                 'terms': terms,
                 'facts': facts[invoice.id],
-                'evaluation': late_fees.evaluate(
-                    terms, facts[invoice.id], as_of,
-                    invoice.currency_id.rounding),
+                'evaluation': evaluation,
             }
         return result

@@ -331,7 +331,10 @@ class AccountInvoice(models.Model):
                 continue
             day = format_date(self.env, when)
             if stage.charge_fee:
-                evaluated = self._late_payment_evaluate(when)
+                # a forecast: at the last known reference rate
+                evaluated = self.with_context(
+                    late_payment_projected_rates=True
+                )._late_payment_evaluate(when)
                 fees = {}
                 for invoice in self:
                     result = evaluated.get(invoice.id)

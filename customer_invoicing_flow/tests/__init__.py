@@ -27,3 +27,4 @@ from . import test_multi_company_run
 from . import test_late_payment_search
 from . import test_payment_promise
 from . import test_early_discount
+from . import test_statutory_interest
