@@ -62,3 +62,10 @@ def outcome(amount, payments, taken, promised_date, grace_days, day,
     if day > end:
         return BROKEN
     return None
+
+
+def promised_not_due(state, taken, promised_date, day):
+    """Whether the money of a promise in ``state`` is promised and not yet
+    due on ``day`` (from the day it was taken to its promised date): a
+    reminder does not ask for it."""
+    return state in COVERING and taken <= day <= promised_date

@@ -46,3 +46,4 @@ from . import account_payment_early_discount
 from . import late_payment_reference_rate
 from . import late_payment_policy_interest
 from . import account_invoice_late_interest
+from . import account_invoice_reminder_mail_promise
