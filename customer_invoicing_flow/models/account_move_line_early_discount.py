@@ -96,5 +96,6 @@ class AccountMoveLine(models.Model):
         if not shares or not any(shares):
             return None
         journal = payments.sorted(lambda line: line.date)[-1].journal_id
-        return (date, journal, [(invoice, share) for (invoice, dummy), share
-                          in zip(offers, shares) if share])
+        granted = [(invoice, share) for (invoice, dummy), share
+                   in zip(offers, shares) if share]
+        return date, journal, granted

@@ -22,7 +22,7 @@ class ResCompany(models.Model):
              "actually paid), or a write-off of the difference to the "
              "cash-discount account, taxes unchanged.")
     cash_discount_account_id = fields.Many2one(
-        'account.account', string='Cash Discount Account',
+        'account.account',
         domain="[('company_id', '=', id), ('deprecated', '=', False)]",
         help="Receives the early-payment discounts booked as write-offs.")
 

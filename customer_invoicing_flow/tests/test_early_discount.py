@@ -95,7 +95,7 @@ class EarlyDiscountCase(WebClientCase):
     def proposed(self, model, dialog, defaults, date):
         """The amount the dialog proposes once the user sets the payment
         date (the onchange the client calls), whatever today is."""
-        record = model.with_context(dialog).new(dict(
+        record = model.with_context(**dialog).new(dict(
             defaults, payment_date=date))
         record._onchange_payment_date_early_discount()
         return record.amount
@@ -323,7 +323,7 @@ class TestEarlyDiscountPayment(EarlyDiscountCase):
         model = self.env['account.register.payments'].sudo(self.clerk)
         defaults = call_kw(model, 'default_get', [list(model._fields)],
                            {'context': context})
-        wizard = model.with_context(context).new(dict(
+        wizard = model.with_context(**context).new(dict(
             defaults, payment_date=DAY_9))
         wizard._onchange_payment_date_early_discount()
         # 980.00 + 490.00 + 300.00 (no discount any more)

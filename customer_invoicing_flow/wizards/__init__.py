@@ -5,4 +5,5 @@ from . import payment_reminder_send_wizard  # noqa: F401
 from . import invoicing_health_check  # noqa: F401
 from . import collections_dashboard_health  # noqa: F401
 from . import payment_promise_wizard  # noqa: F401
-from . import collections_dashboard_early_discount  # noqa: F401
+from . import collections_dashboard_kpi_early_discount  # noqa: F401
+from . import account_register_payments_early_discount  # noqa: F401

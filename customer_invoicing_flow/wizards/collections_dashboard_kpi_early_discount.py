@@ -10,7 +10,7 @@ from .. import early_discount
 
 
 class CollectionsDashboard(models.TransientModel):
-    _inherit = 'collections.dashboard'
+    _inherit = 'collections.dashboard'  # pylint: disable=R8180
 
     early_discounts_granted = fields.Monetary(
         string='Discounts Granted', compute='_compute_early_discount_kpis',
