@@ -14,6 +14,7 @@ import psycopg2
 from odoo.api import call_kw
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
+from odoo.tools.misc import formatLang
 
 from .fixtures import create_payment
 from .test_web_client_buttons import FOLLOW_UP, WebClientCase
@@ -354,3 +355,53 @@ class TestPromiseRun(PromiseCase):
                 self.Log.create({'invoice_id': invoice.id,
                                  'stage_id': log.stage_id.id,
                                  'date': '2023-04-02'})
+
+
+class TestPromiseInReminders(PromiseCase):
+    """A reminder never asks for money promised and not yet due, and
+    mentions the open promise."""
+
+    def test_other_invoice_s_reminder_leaves_the_promised_one_out(self):
+        """The customer promised on 01/04 to pay invoice A (1,000.00) by
+        20/04; its invoice B (500.00) is reminded on 01/04: the email lists
+        B only, totals 500.00, and thanks for the promise of A."""
+        promised = self.promised_invoices('CIF Promise Mail', 1000.0)
+        other = self.create_invoice(
+            500.0, date_invoice='2023-03-01', date_due='2023-03-31',
+            partner=promised.partner_id, policy=self.promise_policy)
+        self.record_promise(promised, '2023-04-20', '2023-04-01')
+        self.run_day('2023-04-01')
+        self.assertFalse(self.mails(promised))
+        mail = self.mails(other)
+        self.assertEqual(len(mail), 1)
+        body = mail.body_html
+        self.assertIn(other.number, body)
+        self.assertNotIn(promised.number + '</a>', body)
+        self.assertIn(formatLang(self.env, 500.0,
+                                 currency_obj=self.currency), body)
+        self.assertNotIn(formatLang(self.env, 1500.0,
+                                    currency_obj=self.currency), body)
+        self.assertIn(
+            'Thank you for your promise to pay %s for invoice %s by '
+            '04/20/2023' % (formatLang(self.env, 1000.0,
+                                       currency_obj=self.currency),
+                            promised.number), body)
+
+    def test_facts_after_the_promised_date(self):
+        """In the grace, the promise is no longer "not yet due": the
+        invoice is owed again and the email says the money promised has
+        not been received."""
+        promised = self.promised_invoices('CIF Promise Mail Late', 1000.0)
+        promise = self.record_promise(promised, '2023-04-10', '2023-04-01')
+        facts = promised.with_context(
+            late_payment_as_of='2023-04-05').get_reminder_mail_facts()
+        self.assertEqual(facts['owed'], [])
+        facts = promised.with_context(
+            late_payment_as_of='2023-04-11').get_reminder_mail_facts()
+        self.assertEqual([row['invoice'] for row in facts['owed']],
+                         [promised])
+        self.assertEqual(facts['promises'], [
+            'We have not yet received the %s you promised to pay for '
+            'invoice %s by 04/10/2023.' % (
+                formatLang(self.env, promise.amount,
+                           currency_obj=self.currency), promised.number)])
