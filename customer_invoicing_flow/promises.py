@@ -69,3 +69,14 @@ def promised_not_due(state, taken, promised_date, day):
     due on ``day`` (from the day it was taken to its promised date): a
     reminder does not ask for it."""
     return state in COVERING and taken <= day <= promised_date
+
+
+def keep_rate(kept, broken):
+    """The share of the promises settled that were kept, in % rounded to
+    the hundredth (half up); None when none was settled."""
+    settled = kept + broken
+    if not settled:
+        return None
+    # integer arithmetic: 10000 * kept / settled hundredths, half up
+    hundredths = (20000 * kept + settled) // (2 * settled)
+    return hundredths / 100.0

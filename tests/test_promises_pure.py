@@ -82,6 +82,21 @@ class TestPromiseCases(unittest.TestCase):
                     (day(18), 8.0)]
         self.assertEqual(promises.paid_within(payments, TAKEN, day(17)), 6.0)
 
+    def test_promised_not_due_until_the_promised_date(self):
+        self.assertEqual(
+            [n for n in range(1, 31) if promises.promised_not_due(
+                'open', TAKEN, PROMISED, day(n))], list(range(5, 16)))
+        self.assertFalse(promises.promised_not_due(
+            'broken', TAKEN, PROMISED, day(10)))
+
+    def test_keep_rate(self):
+        self.assertIsNone(promises.keep_rate(0, 0))
+        self.assertEqual(promises.keep_rate(1, 1), 50.0)
+        self.assertEqual(promises.keep_rate(2, 1), 66.67)
+        self.assertEqual(promises.keep_rate(1, 2), 33.33)
+        self.assertEqual(promises.keep_rate(1, 7), 12.5)
+        self.assertEqual(promises.keep_rate(3, 0), 100.0)
+
 
 cents = st.integers(min_value=1, max_value=10 ** 7)
 offsets = st.integers(min_value=0, max_value=60)
@@ -137,6 +152,19 @@ class TestPromiseProperties(unittest.TestCase):
             promises.under_promise(state, taken, promised, grace, when),
             state in ('open', 'kept')
             and taken <= when <= promised + timedelta(days=grace))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(min_value=0, max_value=10 ** 6),
+           st.integers(min_value=0, max_value=10 ** 6))
+    def test_keep_rate_is_the_share_to_the_hundredth(self, kept, broken):
+        rate = promises.keep_rate(kept, broken)
+        if not kept + broken:
+            self.assertIsNone(rate)
+            return
+        self.assertTrue(0 <= rate <= 100)
+        # within half a hundredth of the exact share
+        self.assertLessEqual(abs(rate * (kept + broken) - 100 * kept),
+                             0.005 * (kept + broken) + 1e-6)
 
 
 if __name__ == '__main__':

@@ -14,9 +14,11 @@ import psycopg2
 from odoo.api import call_kw
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
-from .fixtures import create_payment
+from .common import WsgiTestModeMixin, http_get
+from .fixtures import create_payment, create_user
+from .test_portal_report import page_text
 from .test_web_client_buttons import FOLLOW_UP, WebClientCase
 
 CUSTOMERS = 'base.action_partner_customer_form'
@@ -405,3 +407,76 @@ class TestPromiseInReminders(PromiseCase):
             'invoice %s by 04/10/2023.' % (
                 formatLang(self.env, promise.amount,
                            currency_obj=self.currency), promised.number)])
+
+
+class TestPromiseShown(PromiseCase):
+    """The customer form's counts and the dashboard's."""
+
+    def test_customer_counts_and_dashboard(self):
+        """Three customers' promises replayed in April: one kept, one
+        broken, one open; the customers' forms count theirs, the April
+        dashboard shows 1 open, 1 kept, 1 broken, 50 % kept; March's
+        shows the open one only."""
+        kept = self.promised_invoices('CIF Shown Kept', 100.0)
+        broken = self.promised_invoices('CIF Shown Broken', 100.0)
+        still = self.promised_invoices('CIF Shown Open', 100.0)
+        promise_kept = self.record_promise(kept, '2023-04-10', '2023-04-05')
+        self.record_promise(broken, '2023-04-10', '2023-04-05')
+        self.record_promise(still, '2023-05-10', '2023-04-05')
+        create_payment(self.env, self.bank_journal, 100.0, '2023-04-08',
+                       invoice=kept)
+        self.replay('2023-04-08', '2023-04-13')
+        self.assertEqual(promise_kept.state, 'kept')
+        customers = (kept | broken | still).mapped('partner_id')
+        customers.invalidate_cache()
+        self.assertEqual(
+            [(customer.promise_count, customer.promise_open_count,
+              customer.promise_kept_count, customer.promise_broken_count)
+             for customer in customers],
+            [(1, 0, 1, 0), (1, 0, 0, 1), (1, 1, 0, 0)])
+        Dashboard = self.env['collections.dashboard'].sudo(self.clerk)
+        april = Dashboard.create({'date_from': '2023-04-01',
+                                  'date_to': '2023-04-30',
+                                  'company_id': self.company.id})
+        self.assertEqual(
+            (april.promise_open_count, april.promise_kept_count,
+             april.promise_broken_count, april.promise_keep_rate),
+            (1, 1, 1, 50.0))
+        march = Dashboard.create({'date_from': '2023-03-01',
+                                  'date_to': '2023-03-31',
+                                  'company_id': self.company.id})
+        self.assertEqual(
+            (march.promise_open_count, march.promise_kept_count,
+             march.promise_broken_count, march.promise_keep_rate),
+            (1, 0, 0, 0.0))
+
+
+class TestPromiseOnThePortal(WsgiTestModeMixin, PromiseCase):
+    """The customer's invoice page shows its open promise."""
+
+    @classmethod
+    def _setup_test_mode_class(cls):
+        cls.invoice = cls.promised_invoices_of_class('CIF Portal Promise')
+        cls.portal_user = create_user(
+            cls.env, 'portal', 'Paula Promise', login='portal_promise',
+            partner_id=cls.invoice.partner_id.id)
+
+    @classmethod
+    def promised_invoices_of_class(cls, name):
+        customer = cls.create_customer(name)
+        return cls.create_invoice(1000.0, partner=customer,
+                                  policy=cls.promise_policy)
+
+    def test_open_promise_on_the_invoice_page(self):
+        url = '/my/invoices/%d' % self.invoice.id
+        text = page_text(http_get(self.env, url, self.portal_user).data)
+        self.assertNotIn('Your promise to pay', text)
+        self.Promise.sudo(self.clerk).create({
+            'invoice_ids': [(6, 0, self.invoice.ids)],
+            'date': '2023-04-05', 'promised_date': '2023-04-15'})
+        text = page_text(http_get(self.env, url, self.portal_user).data)
+        self.assertIn(
+            'Your promise to pay: %s by %s. We send no reminder for this '
+            'invoice until then.' % (
+                formatLang(self.env, 1000.0, currency_obj=self.currency),
+                format_date(self.env, '2023-04-15')), text)

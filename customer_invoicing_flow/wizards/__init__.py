@@ -7,3 +7,4 @@ from . import collections_dashboard_health  # noqa: F401
 from . import payment_promise_wizard  # noqa: F401
 from . import collections_dashboard_kpi_early_discount  # noqa: F401
 from . import account_register_payments_early_discount  # noqa: F401
+from . import collections_dashboard_promise  # noqa: F401
