@@ -4,7 +4,7 @@
     "name": "Customer Invoicing Flow",
     "summary": "Invoice on delivery, late-payment policies and fees, "
                "invoice lifecycle tracking",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "customer_invoicing_flow contributors",

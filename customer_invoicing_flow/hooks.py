@@ -1,6 +1,7 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, api
+from odoo.tools import convert_file
 
 
 def post_init_hook(cr, registry):
@@ -81,3 +82,19 @@ def uninstall_hook(cr, registry):
            AND EXISTS (SELECT 1 FROM account_invoice_line line
                         WHERE line.product_id = prod.id)
     """)
+
+
+def reload_reminder_templates(cr):
+    """Reload the reminder email templates, data loaded once (noupdate), in
+    a database installed before a version that changed what they say to
+    customers. Their old translations go with them; the update loads the
+    new ones from the module's .po files right after the migration."""
+    cr.execute("""
+        DELETE FROM ir_translation
+         WHERE type = 'model' AND name LIKE 'mail.template,%%'
+           AND res_id IN (SELECT res_id FROM ir_model_data
+                           WHERE module = %s AND model = 'mail.template'
+                             AND name LIKE 'mail_template_reminder_%%')
+    """, ('customer_invoicing_flow',))
+    convert_file(cr, 'customer_invoicing_flow', 'data/mail_template_data.xml',
+                 {}, mode='init', noupdate=True, kind='data')

@@ -8,20 +8,9 @@ when none was and threatened a credit hold the policy did not have. Those
 claims reach customers: the templates are reloaded once, here. Their old
 translations go with them; the update loads the new ones from the module's
 .po files right after this script."""
-from odoo.tools import convert_file
-
-MODULE = 'customer_invoicing_flow'
+from odoo.addons.customer_invoicing_flow.hooks import reload_reminder_templates
 
 
 def migrate(cr, version):
-    if not version:
-        return
-    cr.execute("""
-        DELETE FROM ir_translation
-         WHERE type = 'model' AND name LIKE 'mail.template,%%'
-           AND res_id IN (SELECT res_id FROM ir_model_data
-                           WHERE module = %s AND model = 'mail.template'
-                             AND name LIKE 'mail_template_reminder_%%')
-    """, (MODULE,))
-    convert_file(cr, MODULE, 'data/mail_template_data.xml', {},
-                 mode='init', noupdate=True, kind='data')
+    if version:
+        reload_reminder_templates(cr)
