@@ -8,6 +8,7 @@ from . import test_collections_kpis
 from . import test_partner_collections
 from . import test_payment_reminders
 from . import test_payment_reminders_concurrency
+from . import test_payment_reminder_queue
 from . import test_payment_reminder_run
 from . import test_i18n
 from . import test_report_layout
