@@ -43,7 +43,8 @@ class ResPartner(models.Model):
     @api.multi
     def action_promise_to_pay(self):
         """Record a promise to pay on the customer's open late invoices
-        (preselected; the dialog may change them)."""
+        not already under an open promise (preselected; the dialog may
+        change them)."""
         self.ensure_one()
         Invoice = self.env['account.invoice']
         Invoice._check_collections_user()
@@ -51,7 +52,8 @@ class ResPartner(models.Model):
             ('commercial_partner_id', '=', self.commercial_partner_id.id),
             ('type', '=', 'out_invoice'), ('state', '=', 'open'),
             ('late_payment_state', '=', 'late')])
-        return Invoice._promise_wizard_action(invoices)
+        return Invoice._promise_wizard_action(
+            invoices.filtered(lambda invoice: not invoice.promise_id))
 
     @api.multi
     def action_view_promises(self):
