@@ -42,8 +42,8 @@ def check_promise(test, numbers, label):
         raise StepFailed('%s: no one open promise on %s: %s' % (label, ', '.join(numbers), found))
     if found[0]['user_id'][0] != test.data['uids']['collections user']:
         raise StepFailed('%s: the promise was not taken by the collections user: %s' % (label, found[0]))
-    print('  %s: promise of %s by %s on %s' % (label, found[0]['amount'], found[0]['promised_date'],
-                                            ', '.join(numbers)))
+    print('  %s: promise of %s by %s on %s' % (
+        label, found[0]['amount'], found[0]['promised_date'], ', '.join(numbers)))
     return found[0]
 
 

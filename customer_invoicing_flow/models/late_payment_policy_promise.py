@@ -6,10 +6,10 @@ from odoo.exceptions import ValidationError
 
 
 class LatePaymentPolicy(models.Model):
-    _inherit = 'late.payment.policy'
+    _inherit = 'late.payment.policy'  # pylint: disable=R8180
 
     promise_grace_days = fields.Integer(
-        string='Promise Grace Days', default=2,
+        default=2,
         help="Days after a promise's date during which the reminders of "
              "the promised invoices still wait for the payment; unpaid by "
              "then, the promise is broken the next day.")

@@ -42,11 +42,11 @@ class PaymentPromise(models.Model):
         help="The day the promise was taken: payments from that day on "
              "count towards it.")
     promised_date = fields.Date(
-        string='Promised Date', required=True, readonly=True,
+        required=True, readonly=True,
         states={'open': [('readonly', False)]},
         track_visibility='onchange')
     grace_days = fields.Integer(
-        string='Grace Days', readonly=True,
+        readonly=True,
         help="Days after the promised date before the promise is broken, "
              "from the invoices' late-payment policy when it was taken.")
     grace_end_date = fields.Date(

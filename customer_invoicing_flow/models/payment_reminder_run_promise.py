@@ -114,9 +114,8 @@ class PaymentReminderRun(models.Model):
         return settled
 
 
-
 class PaymentReminderLog(models.Model):
-    _inherit = 'payment.reminder.log'
+    _inherit = 'payment.reminder.log'  # pylint: disable=R8180
 
     state = fields.Selection(selection_add=[
         ('deferred', 'Deferred (promise to pay)')])

@@ -25,7 +25,7 @@ class PaymentPromiseWizard(models.TransientModel):
         default=lambda self: self.env['account.invoice']
         ._late_payment_as_of(),
         help="Payments from this day on count towards the promise.")
-    promised_date = fields.Date(string='Promised Date', required=True)
+    promised_date = fields.Date(required=True)
     amount = fields.Monetary(
         string='Promised Amount', required=True,
         default=lambda self: self._default_amount(),
