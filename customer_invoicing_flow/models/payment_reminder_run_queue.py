@@ -49,7 +49,6 @@ class PaymentReminderRun(models.Model):
         the super call below)."""
         if queue_job_installed(self.env):
             # imported here: the addon runs without queue_job
-            # pylint: disable=missing-manifest-dependency
             from odoo.addons.queue_job.job import job
             method = type(self)._job_run_reminder_batch
             if not getattr(method, 'delayable', False):

@@ -65,7 +65,6 @@ class TestReminderQueue(TransactionCase):
     def _perform(env, uuid):
         """What a queue_job worker does with one job, in ``env``'s
         transaction (committed by the caller)."""
-        # pylint: disable=missing-manifest-dependency
         from odoo.addons.queue_job.job import Job
         job = Job.load(env, uuid)
         job.set_started()
@@ -122,7 +121,6 @@ class TestReminderQueue(TransactionCase):
         jobs = self._enqueue()
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            # pylint: disable=missing-manifest-dependency
             from odoo.addons.queue_job.job import Job
             first = Job.load(env, jobs[0][0])
             twin = first.recordset.with_delay(
