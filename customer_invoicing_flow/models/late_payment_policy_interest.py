@@ -34,8 +34,7 @@ class LatePaymentPolicy(models.Model):
              "rate (e.g. the ECB's) plus a margin in points, as the law "
              "sets it between businesses.")
     reference_rate_id = fields.Many2one(
-        'late.payment.reference.rate', string='Reference Rate',
-        ondelete='restrict', track_visibility='onchange')
+        'late.payment.reference.rate', ondelete='restrict', track_visibility='onchange')
     interest_margin = fields.Float(
         string='Margin (points)', digits=(16, 2),
         track_visibility='onchange',

@@ -33,7 +33,7 @@ class LatePaymentReferenceRate(models.Model):
         'late.payment.reference.rate.line', 'reference_rate_id',
         string='Values', copy=True)
     known_through = fields.Date(
-        compute='_compute_known', string='Known Through',
+        compute='_compute_known',
         help="A value dated in a half-year makes the rate known through the "
              "end of that half-year: enter each new half-year's value, "
              "even unchanged, dated its first day (1 January, 1 July).")
@@ -145,8 +145,7 @@ class LatePaymentReferenceRateLine(models.Model):
     _order = 'reference_rate_id, date_from desc, id'
 
     reference_rate_id = fields.Many2one(
-        'late.payment.reference.rate', string='Reference Rate',
-        required=True, ondelete='cascade', index=True)
+        'late.payment.reference.rate', required=True, ondelete='cascade', index=True)
     date_from = fields.Date(
         string='In Force From', required=True,
         help="The first day the value applies; it applies until the next "

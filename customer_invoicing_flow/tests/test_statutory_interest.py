@@ -69,13 +69,13 @@ class TestStatutoryInterest(ReminderCase):
     def test_shipped_values(self):
         tables = (self.de_base | self.ecb)._tables()
         values = dict(tables[self.de_base.id].values)
-        self.assertEqual([str(values[day]) for day in sorted(values)][-4:],
-                         ['3.62', '3.37', '2.27', '1.27'])
+        self.assertEqual([str(values[day]) for day in sorted(values)][-5:],
+                         ['3.62', '3.37', '2.27', '1.27', '1.27'])
         ecb = tables[self.ecb.id]
         self.assertEqual(str(ecb.value_on('2024-06-11')[0]), '4.5')
         self.assertEqual(str(ecb.value_on('2024-06-12')[0]), '4.25')
         self.assertEqual(self.de_base.with_context(
-            tz='UTC').known_through, '2025-12-31')
+            tz='UTC').known_through, '2026-06-30')
         for key in ('eu_b2b', 'de_b2b', 'fr_b2b', 'uk_b2b', 'us_monthly'):
             preset = self.env.ref(PRESET % key)
             self.assertFalse(preset.active, key)
@@ -101,9 +101,9 @@ class TestStatutoryInterest(ReminderCase):
             self.collections_manager).load(
                 ['reference_rate_id/id', 'date_from', 'rate'],
                 [['customer_invoicing_flow.reference_rate_de_base',
-                  '2026-01-01', '1.27']])
+                  '2026-07-01', '1.27']])
         self.assertFalse(result['messages'])
-        self.assertEqual(self.de_base.known_through, '2026-06-30')
+        self.assertEqual(self.de_base.known_through, '2026-12-31')
 
     # -- the charge across a rate change -----------------------------------
 
@@ -152,25 +152,26 @@ class TestStatutoryInterest(ReminderCase):
     # -- a missing value ---------------------------------------------------
 
     def test_missing_value_stops_the_button(self):
-        invoice = self.german_invoice(due='2025-12-01')
+        # the shipped values stop with the first half of 2026
+        invoice = self.german_invoice(due='2026-06-01')
         with self.assertRaises(UserError) as caught:
-            self.click_charge(invoice, '2026-01-15')
+            self.click_charge(invoice, '2026-07-15')
         message = caught.exception.name
         self.assertIn('cannot be computed', message)
         self.assertIn(self.de_base.name, message)
-        self.assertIn('01/01/2026', message)
+        self.assertIn('07/01/2026', message)
         self.assertFalse(invoice.late_fee_charge_ids)
         self.assertFalse(invoice.late_fee_invoice_ids)
         # the form still opens: the timeline marks the projection
-        shown = self.as_of(invoice, '2026-01-15')
+        shown = self.as_of(invoice, '2026-07-15')
         self.assertEqual(shown.late_payment_state, 'late')
         self.assertIn('not published yet, projected',
                       shown.late_fee_preview)
 
     def test_missing_value_in_the_daily_run(self):
-        # the preset's fee stage is day 30: 2025-12-16 + 30 = 2026-01-15
-        invoice = self.german_invoice(due='2025-12-16')
-        self.run_day('2026-01-15')
+        # the preset's fee stage is day 30: 2026-06-15 + 30 = 2026-07-15
+        invoice = self.german_invoice(due='2026-06-15')
+        self.run_day('2026-07-15')
         log = self.logs(invoice).filtered(lambda log: log.state == 'error')
         self.assertEqual(len(log), 1)
         self.assertIn('cannot be computed', log.error)
@@ -181,20 +182,20 @@ class TestStatutoryInterest(ReminderCase):
         self.assertIn(self.collections_manager.id, todos.mapped('user_id').ids)
         self.assertEqual(len(todos.filtered(
             lambda todo: todo.user_id == self.collections_manager)), 1)
-        self.assertEqual(self.de_base.missing_alert_date, '2026-01-01')
+        self.assertEqual(self.de_base.missing_alert_date, '2026-07-01')
         # the next run: still one to-do; once the value is entered, the
         # retried stage charges the fee
-        self.run_day('2026-01-16')
+        self.run_day('2026-07-16')
         self.assertEqual(self.env['mail.activity'].search_count([
             ('res_model', '=', 'late.payment.reference.rate'),
             ('res_id', '=', self.de_base.id),
             ('user_id', '=', self.collections_manager.id)]), 1)
         self.env['late.payment.reference.rate.line'].create({
-            'reference_rate_id': self.de_base.id, 'date_from': '2026-01-01',
+            'reference_rate_id': self.de_base.id, 'date_from': '2026-07-01',
             'rate': 1.27})
-        self.run_day('2026-01-17')
+        self.run_day('2026-07-17')
         self.assertEqual(len(invoice.late_fee_invoice_ids), 1)
-        # 2025-12-17..31: 15 d at 1.27 + 9 = 10.27 %; 2026-01-01..17:
+        # 2026-06-16..30: 15 d at 1.27 + 9 = 10.27 %; 2026-07-01..17:
         # 17 d at 10.27 %: 32 x 10,000 x 10.27 / 36500 = 3,286,400 / 36500
         #   = 90.038... -> 90.04, plus 40
         self.assertEqual(invoice.late_fee_invoice_ids.amount_total, 130.04)
@@ -270,7 +271,7 @@ class TestStatutoryInterest(ReminderCase):
         self.assertIn('96.81', lines[1])
         self.assertIn('62 days at 12.37 %', lines[2])
         self.assertIn('210.12', lines[2])
-        unknown = self.de_policy.with_context(late_payment_as_of='2026-03-01')
+        unknown = self.de_policy.with_context(late_payment_as_of='2026-08-01')
         self.assertEqual(unknown.interest_rate_today, 0.0)
         self.assertIn('Unknown', unknown.interest_rate_today_text)
         fixed = self.env.ref(PRESET % 'us_monthly').with_context(
@@ -281,6 +282,7 @@ class TestStatutoryInterest(ReminderCase):
         invoice = self.german_invoice(due='2025-10-01')
         text = self.as_of(invoice, '2025-10-05').late_fee_preview
         self.assertIn('From 07/01/2025: 10.27 % a year', text)
-        self.assertIn('From 01/01/2026: 10.27 % a year, at the last known '
+        self.assertIn('From 01/01/2026: 10.27 % a year (', text)
+        self.assertIn('From 07/01/2026: 10.27 % a year, at the last known '
                       'value', text)
         self.assertIn('not published yet, projected', text)
