@@ -71,9 +71,13 @@ class AccountInvoice(models.Model):
         currency."""
         self.ensure_one()
         invoice = self.sudo()
+        # the stored end date first: no query for the term of an invoice
+        # without a discount (the reminder run reads every invoice's)
+        if not invoice.early_discount_date or invoice.type != 'out_invoice' \
+                or invoice.state != 'open':
+            return False
         term = invoice.payment_term_id
-        if invoice.type != 'out_invoice' or invoice.state != 'open' \
-                or not term.early_discount or not invoice.date_invoice \
+        if not term.early_discount or not invoice.date_invoice \
                 or invoice.early_discount_granted or not as_of \
                 or not early_discount.within_window(
                     invoice.date_invoice, term.discount_days, as_of):

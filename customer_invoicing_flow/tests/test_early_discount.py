@@ -13,6 +13,7 @@ from odoo.api import call_kw
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import formatLang
 
+from .common import WsgiTestModeMixin, http_get
 from .test_web_client_buttons import CUSTOMER_INVOICES, WebClientCase
 
 INVOICE_DATE = '2026-12-02'
@@ -411,22 +412,46 @@ class TestEarlyDiscountPayment(EarlyDiscountCase):
 
 
 class TestEarlyDiscountDashboard(EarlyDiscountCase):
+    """In March 2031, a month no other data of the database reaches (the
+    demo's and the browser test's invoices are dated around today)."""
 
     def test_discounts_granted_and_share_paid_within_the_window(self):
-        paid_early = self.discount_invoice([1000.0])
-        paid_late = self.discount_invoice([500.0])
-        self.discount_invoice([200.0])  # still open
-        self.pay_from_form(paid_early, DAY_9)
-        self.pay(paid_late, 500.0, DAY_11)
+        day = '2031-03-02'  # windows end on 2031-03-12
+        paid_early = self.discount_invoice([1000.0], date_invoice=day)
+        paid_late = self.discount_invoice([500.0], date_invoice=day)
+        self.discount_invoice([200.0], date_invoice=day)  # still open
+        self.pay_from_form(paid_early, '2031-03-11')
+        self.pay(paid_late, 500.0, '2031-03-13')
         dashboard = self.env['collections.dashboard'].create({
-            'period': 'custom', 'date_from': '2026-12-01',
-            'date_to': '2026-12-31', 'company_id': self.company.id})
+            'period': 'custom', 'date_from': '2031-03-01',
+            'date_to': '2031-03-31', 'company_id': self.company.id})
         self.assertEqual(dashboard.early_discounts_granted, 20.0)
-        # 3 windows ended on 2026-12-12, one paid by then: 33.33 %
+        # 3 windows ended on 2031-03-12, one paid by then: 33.33 %
         self.assertEqual(dashboard.early_discount_invoice_count, 3)
         self.assertEqual(dashboard.early_discount_rate, 33.33)
-        november = self.env['collections.dashboard'].create({
-            'period': 'custom', 'date_from': '2026-11-01',
-            'date_to': '2026-11-30', 'company_id': self.company.id})
-        self.assertEqual(november.early_discounts_granted, 0.0)
-        self.assertEqual(november.early_discount_invoice_count, 0)
+        february = self.env['collections.dashboard'].create({
+            'period': 'custom', 'date_from': '2031-02-01',
+            'date_to': '2031-02-28', 'company_id': self.company.id})
+        self.assertEqual(february.early_discounts_granted, 0.0)
+        self.assertEqual(february.early_discount_invoice_count, 0)
+
+
+class TestEarlyDiscountPortal(WsgiTestModeMixin, EarlyDiscountCase):
+    """The portal page states the offer of today's window: an invoice
+    dated in 2099 is within it whatever today is, one of 2020 is past."""
+
+    def test_offer_on_the_portal_page(self):
+        current = self.discount_invoice([1000.0], date_invoice='2099-01-01')
+        past = self.discount_invoice([1000.0], date_invoice='2020-01-01')
+        for invoice in current | past:
+            invoice._generate_access_token()
+        page = http_get(self.env, '/my/invoices/%d?access_token=%s' % (
+            current.id, current.access_token))
+        self.assertEqual(page.status_code, 200)
+        text = ' '.join(html.fromstring(page.data).text_content().split())
+        self.assertIn('2 % discount if paid by 01/11/2099: pay {}'.format(
+            self.money(980.0)), text)
+        page = http_get(self.env, '/my/invoices/%d?access_token=%s' % (
+            past.id, past.access_token))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn(b'discount if paid by', page.data)
