@@ -1096,7 +1096,7 @@ NEEDS = {
 }
 # Features whose steps live in a module of their own, bin/browser_steps_<feature>.py,
 # each with STEPS and NEEDS like the above; they run after these, in this order.
-FEATURE_STEPS = ['health', 'interest', 'promise']
+FEATURE_STEPS = ['health', 'interest', 'discount', 'promise']
 
 
 def load_feature_steps():
