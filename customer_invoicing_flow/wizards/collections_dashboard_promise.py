@@ -1,8 +1,9 @@
 # Copyright 2026 customer_invoicing_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The collections dashboard's promises to pay: open now, kept and broken
-in the period (settled by the daily run in it), and the share kept (the
-arithmetic in ``promises.keep_rate``)."""
+"""The collections dashboard's promises to pay: open (taken by the period's
+end and still open), kept and broken in the period (settled by the daily
+run in it), and the share kept (the arithmetic in
+``promises.keep_rate``)."""
 from odoo import api, fields, models
 
 from .. import promises
@@ -13,7 +14,8 @@ class CollectionsDashboard(models.TransientModel):
 
     promise_open_count = fields.Integer(
         string='Promises Open', compute='_compute_promise_kpis',
-        help="The promises to pay still open (whatever their date).")
+        help="The promises to pay taken by the end of the period and "
+             "still open.")
     promise_kept_count = fields.Integer(
         string='Promises Kept', compute='_compute_promise_kpis',
         help="The promises to pay found kept in the period.")
@@ -37,7 +39,8 @@ class CollectionsDashboard(models.TransientModel):
                     and company in self.env.user.company_ids:
                 for row in self.env['payment.promise'].read_group([
                         ('company_id', '=', company.id),
-                        '|', ('state', '=', promises.OPEN),
+                        '|', '&', ('state', '=', promises.OPEN),
+                        ('date', '<=', dashboard.date_to),
                         '&', ('date_settled', '>=', dashboard.date_from),
                         ('date_settled', '<=', dashboard.date_to)],
                         ['state'], ['state']):
