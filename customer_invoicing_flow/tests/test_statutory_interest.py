@@ -20,6 +20,11 @@ from .common import ReminderCase
 
 PRESET = 'customer_invoicing_flow.late_payment_policy_preset_%s'
 CUSTOMER_INVOICES = 'account.action_invoice_tree1'
+# evaluating a set of invoices under a reference rate, whatever its size:
+# the invoices' fields and their currency (2), their payments (1), holds
+# and charges (a search and a read each: 4), the reference rates' values
+# (a search and a read: 2) and codes (1)
+QUERIES_PER_EVALUATION = 10
 
 
 class TestStatutoryInterest(ReminderCase):
@@ -286,3 +291,24 @@ class TestStatutoryInterest(ReminderCase):
         self.assertIn('From 07/01/2026: 10.27 % a year, at the last known '
                       'value', text)
         self.assertIn('not published yet, projected', text)
+
+    # -- batching -----------------------------------------------------------
+
+    def test_rate_values_read_once_per_set(self):
+        """The reference rates' values are read once for the evaluated set,
+        not once per invoice: 4 invoices cost the queries of 1."""
+        invoices = self.env['account.invoice'].browse()
+        for day in ('01', '02', '03', '04'):
+            invoices |= self.german_invoice(due='2024-06-%s' % day)
+
+        def count(records):
+            records._late_payment_evaluate('2024-08-31')  # warm up
+            self.env.cache.invalidate()
+            before = self.env.cr.sql_log_count
+            evaluated = records._late_payment_evaluate('2024-08-31')
+            self.assertEqual(len(evaluated), len(records))
+            return self.env.cr.sql_log_count - before
+
+        one, four = count(invoices[:1]), count(invoices)
+        self.assertEqual(one, four)
+        self.assertEqual(four, QUERIES_PER_EVALUATION)
