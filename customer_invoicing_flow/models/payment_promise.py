@@ -6,7 +6,7 @@ or broken) are in ``promises.py``; the daily run reads and settles the
 promises in ``payment_reminder_run_promise.py``."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 from .. import promises
 
@@ -106,8 +106,9 @@ class PaymentPromise(models.Model):
                 raise ValidationError(_(
                     "The promised date %(promised)s is in the past: the "
                     "promise is taken on %(taken)s.") % {
-                        'promised': promise.promised_date,
-                        'taken': promise.date})
+                        'promised': format_date(self.env,
+                                                promise.promised_date),
+                        'taken': format_date(self.env, promise.date)})
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(_(
                     "The promised amount must be greater than zero."))
@@ -155,7 +156,8 @@ class PaymentPromise(models.Model):
     def name_get(self):
         return [(promise.id, _("Promise of %(partner)s for %(date)s") % {
             'partner': promise.partner_id.name,
-            'date': promise.promised_date}) for promise in self]
+            'date': format_date(self.env, promise.promised_date)})
+            for promise in self]
 
     @api.model
     def create(self, vals):
@@ -220,7 +222,7 @@ class PaymentPromise(models.Model):
         values = {
             'paid': self._format_amount(paid),
             'amount': self._format_amount(self.amount),
-            'date': self.promised_date,
+            'date': format_date(self.env, self.promised_date),
         }
         if outcome == promises.KEPT:
             self.message_post(body=_(

@@ -483,3 +483,22 @@ class TestPromiseOnThePortal(WsgiTestModeMixin, PromiseCase):
             'invoice until then.' % (
                 formatLang(self.env, 1000.0, currency_obj=self.currency),
                 format_date(self.env, '2023-04-15')), text)
+
+
+class TestSendReminderNowUnderPromise(PromiseCase):
+
+    def test_send_reminder_now_defers_and_says_so(self):
+        """Send Reminder Now on a promised invoice sends nothing: the stage
+        due is deferred, and the answer says so."""
+        invoice = self.promised_invoices('CIF Promise Send Now', 1000.0)
+        self.record_promise(invoice, '2023-04-15', '2023-04-05')
+        context = self.action_context(FOLLOW_UP, '2023-04-05')
+        action = self.click(invoice, 'action_send_reminder_now', context)
+        dialog = self.follow(action, context, invoice)
+        Wizard = self.env[action['res_model']].sudo(self.clerk)
+        wizard = Wizard.browse(action['res_id'])
+        result = call_kw(Wizard, 'action_confirm', [wizard.ids, dialog], {})
+        self.assertFalse(self.mails(invoice))
+        self.assertEqual(self.logs(invoice).mapped('state'), ['deferred'])
+        self.assertIn('Deferred, under a promise to pay: %s Due'
+                      % invoice.number, self.result_message(result))

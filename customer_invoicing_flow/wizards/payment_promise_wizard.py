@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from ..button_api import without_defaults
 
@@ -79,7 +80,7 @@ class PaymentPromiseWizard(models.TransientModel):
         promise.message_post(body=_(
             "Promise to pay %(amount)s by %(date)s taken.") % {
                 'amount': promise._format_amount(promise.amount),
-                'date': promise.promised_date})
+                'date': format_date(self.env, promise.promised_date)})
         return {
             'type': 'ir.actions.act_window',
             'res_model': 'payment.promise',

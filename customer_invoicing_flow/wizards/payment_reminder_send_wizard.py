@@ -426,7 +426,8 @@ class PaymentReminderSendWizard(models.TransientModel):
         for state, label in (
                 ('skipped', _("Logged as skipped (caught up)")),
                 ('suppressed', _("No email, unapplied payments to "
-                                 "reconcile"))):
+                                 "reconcile")),
+                ('deferred', _("Deferred, under a promise to pay"))):
             subset = logs.filtered(lambda log, state=state:
                                    log.state == state)
             if subset:
