@@ -89,7 +89,9 @@ class LatePaymentPolicy(models.Model):
                     text = _("%(rate)s %% a year: %(reference)s %(value)s "
                              "%% + %(margin)s points") % {
                         'rate': policy._percent(rate),
-                        'reference': policy.reference_rate_id.name,
+                        # sudo: a published rate's name, for whoever
+                        # reads the policy
+                        'reference': policy.reference_rate_id.sudo().name,
                         'value': policy._percent(period.reference),
                         'margin': policy._percent(period.margin)}
                 policy.interest_rate_today = float(rate)
@@ -164,8 +166,9 @@ class LatePaymentPolicy(models.Model):
     @api.multi
     def _rate_unknown_text(self, error):
         """What is missing, for messages: the rate and the day."""
-        reference = self.env['late.payment.reference.rate'].with_context(
-            active_test=False).search([('code', '=', error.code)], limit=1)
+        reference = self.env['late.payment.reference.rate'].sudo() \
+            .with_context(active_test=False).search(
+                [('code', '=', error.code)], limit=1)
         return _("no value of %(rate)s is entered for %(date)s") % {
             'rate': reference.name or error.code,
             'date': format_date(self.env,

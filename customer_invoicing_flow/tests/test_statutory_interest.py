@@ -312,3 +312,13 @@ class TestStatutoryInterest(ReminderCase):
         one, four = count(invoices[:1]), count(invoices)
         self.assertEqual(one, four)
         self.assertEqual(four, QUERIES_PER_EVALUATION)
+
+    def test_read_by_invoicing_user_and_salesman(self):
+        """The rate of the day and the timeline show to whoever reads the
+        policy or the invoice, without rights on the reference rates."""
+        policy = self.de_policy.sudo(self.salesperson).with_context(
+            late_payment_as_of='2024-08-31')
+        self.assertIn('Bundesbank', policy.interest_rate_today_text)
+        invoice = self.german_invoice(due='2025-10-01')
+        shown = self.as_of(invoice.sudo(self.billing_user), '2026-07-15')
+        self.assertIn('not published yet, projected', shown.late_fee_preview)
