@@ -173,6 +173,29 @@ class TestStatutoryInterest(ReminderCase):
         self.assertIn('not published yet, projected',
                       shown.late_fee_preview)
 
+    def test_missing_value_in_send_reminder_now(self):
+        """Send Reminder Now on an invoice whose fee stage needs the missing
+        value: the dialog opens and says why, Send charges nothing."""
+        invoice = self.german_invoice(due='2026-06-15')
+        context = self.action_context('2026-07-15')
+        Invoice = self.env['account.invoice'].sudo(self.clerk)
+        action = call_kw(Invoice, 'action_send_reminder_now',
+                         [invoice.ids, context], {})
+        wizard = self.env[action['res_model']].sudo(self.clerk).browse(
+            action['res_id'])
+        self.assertIn('cannot be computed', wizard.summary)
+        self.assertIn(self.de_base.name, wizard.summary)
+        # Send: nothing sent or charged, the result and the log say why
+        mails = self.env['mail.mail'].search_count([])
+        result = call_kw(wizard, 'action_confirm',
+                         [wizard.ids, context], {})
+        message = self.env[result['res_model']].browse(
+            result['res_id']).message
+        self.assertIn('cannot be computed', message)
+        self.assertEqual(self.env['mail.mail'].search_count([]), mails)
+        self.assertEqual(self.logs(invoice).mapped('state'), ['error'])
+        self.assertFalse(invoice.late_fee_invoice_ids)
+
     def test_missing_value_in_the_daily_run(self):
         # the preset's fee stage is day 30: 2026-06-15 + 30 = 2026-07-15
         invoice = self.german_invoice(due='2026-06-15')

@@ -169,8 +169,13 @@ class PaymentReminderSendWizard(models.TransientModel):
         fee_invoices = self.env['account.invoice'].browse([
             plan['invoice'].id for group, suppress in groups
             for plan in group if plan['charge_fee'] and not suppress])
-        evaluations = fee_invoices.sudo()._late_payment_evaluate(
-            self.date) if fee_invoices else {}
+        try:
+            evaluations = fee_invoices.sudo()._late_payment_evaluate(
+                self.date) if fee_invoices else {}
+        except UserError as error:
+            # a reference rate not published for a day of the fee: say so
+            # here, before Send, rather than fail to open the dialog
+            return [error.name]
         planned = set()
         for group, suppress in groups:
             invoices_here = self.env['account.invoice'].browse(
