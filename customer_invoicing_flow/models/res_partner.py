@@ -97,7 +97,8 @@ class ResPartner(models.Model):
                     .union(*[commercial.late_payment_policy_id
                              for commercial in commercials.values()])
                     | company.late_payment_policy_id).sudo()
-        policy_names = {policy.id: (policy.name, policy.company_id.id)
+        policy_names = {policy.id: (policy.name, policy.company_id.id,
+                                    policy.limit_to_companies)
                         for policy in policies}
         modes = dict(self._fields['auto_invoice_on_delivery']
                      ._description_selection(self.env))
@@ -105,6 +106,11 @@ class ResPartner(models.Model):
             company.sudo().late_payment_policy_id.id)
         default_policy_text = _("Company default: %s") % (
             default_policy[0] if default_policy else _("none"))
+        # a policy limited to business customers is not applied to a
+        # private one (see account.invoice._default_late_payment_policy)
+        private_default_text = _("Company default: %s") % (
+            default_policy[0] if default_policy and not default_policy[2]
+            else _("none"))
         default_mode_text = _("Company default: %s") % modes.get(
             company.auto_invoice_on_delivery or 'off', '')
         for partner in self:
@@ -112,8 +118,12 @@ class ResPartner(models.Model):
             own = policy_names.get(commercial.late_payment_policy_id.id)
             # a policy of another company is not applied here (see
             # account.invoice._default_late_payment_policy)
-            partner.late_payment_policy_in_force = own[0] \
-                if own and own[1] == company.id else default_policy_text
+            private = not commercial.is_company
+            if own and own[1] == company.id and not (private and own[2]):
+                partner.late_payment_policy_in_force = own[0]
+            else:
+                partner.late_payment_policy_in_force = private_default_text \
+                    if private else default_policy_text
             mode = commercial.auto_invoice_on_delivery
             partner.auto_invoice_on_delivery_in_force = modes[mode] \
                 if mode else default_mode_text

@@ -280,10 +280,18 @@ class TestStatutoryInterest(ReminderCase):
                          self.policy)
         self.assertEqual(business_invoice.late_payment_policy_id,
                          self.de_policy)
+        # the customer's form says what its invoices get
+        self.assertEqual(business.late_payment_policy_in_force,
+                         self.de_policy.name)
+        self.assertEqual(private.late_payment_policy_in_force,
+                         'Company default: %s' % self.policy.name)
         # the company default limited too: no policy for the private one
         self.company.late_payment_policy_id = self.uk_policy
         self.assertFalse(self.create_invoice(
             100.0, partner=private).late_payment_policy_id)
+        private.invalidate_cache()
+        self.assertEqual(private.late_payment_policy_in_force,
+                         'Company default: none')
 
     # -- the policy form and the timeline ----------------------------------
 
