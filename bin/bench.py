@@ -139,7 +139,7 @@ def step_money(db, as_of, limit):
         db, paid, partial, credited, time.time() - started))
 
 
-def prepare_data(args, n, timings):
+def prepare_data(args, n, timings, scratch):
     """``<prefix>_data_<n>``: the template, the bench invoices (through
     bin/bench_reminders.py: ORM up to --orm-invoices, SQL replicas beyond),
     then the payments; kept (and reused) while --keep."""
@@ -148,6 +148,8 @@ def prepare_data(args, n, timings):
         cif_tools.say('reusing %s' % db)
         return db
     cif_tools.copy_db(args.template, db)
+    if not args.keep:
+        scratch.append(db)
     orm_n = min(n, args.orm_invoices)
     reminders = os.path.join(HERE, 'bench_reminders.py')
     with timings.step('data %d: invoices' % n):
@@ -249,14 +251,14 @@ def step_cc_setup(db, as_of):
                     invoice_id, partner_id, amount_due, balance_due,
                     move_line_id, account_id, currency_id, company_id,
                     policy_level_id, policy_id, level, manually_overridden,
-                    dunning_fees_amount, balance_due_total,
+                    dunning_fees_amount,
                     create_uid, create_date, write_uid, write_date)
             SELECT aml.date_maturity + lvl.delay_days,
                    aml.date_maturity, aml.date, aml.date_maturity + lvl.delay_days,
                    'sent', 'email', inv.id, aml.partner_id, inv.amount_total,
                    inv.residual, aml.id, aml.account_id, aml.currency_id,
                    aml.company_id, lvl.id, lvl.policy_id, lvl.level, FALSE,
-                   0, inv.residual, 1, now() at time zone 'UTC',
+                   0, 1, now() at time zone 'UTC',
                    1, now() at time zone 'UTC'
               FROM account_invoice inv
               JOIN account_move_line aml
@@ -442,13 +444,12 @@ def measure_workers(args, data_db, workers, timings):
                 jobs = int(queue_state(db)[2])
                 log_path = os.path.join(OUT_DIR, 'queue-%s.log' % db)
                 env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS='root:%d' % count)
-                server = cif_tools.OdooServer(
+                server = HtmlDocumentsServer(
                     db, log_path, log_level='warn', timeout=300, args=[
                         '--addons-path=%s' % OCA_ADDONS, '--workers=%d' % count,
                         '--load=web,queue_job', '--limit-time-real=3600',
                         '--limit-time-cpu=3600', '--limit-memory-soft=4294967296',
-                        '--limit-memory-hard=5368709120', '--test-enable'])
-                # test_enable: the invoices' PDFs as HTML, as in the other runs
+                        '--limit-memory-hard=5368709120'])
                 started = time.time()
                 server.port = server.port or cif_tools.free_port()
                 os.environ['ODOO_QUEUE_JOB_PORT'] = str(server.port)
@@ -491,6 +492,40 @@ def measure_workers(args, data_db, workers, timings):
     finally:
         cif_tools.drop_db(base)
     return results
+
+
+class HtmlDocumentsServer(cif_tools.OdooServer):
+    """An Odoo server whose workers render the invoices' documents as HTML
+    (test_enable, as the other measured runs), set once the database is
+    loaded: with --test-enable itself, Odoo would run every module's tests
+    at start-up. Started through ``bench.py --serve``."""
+
+    def start(self):
+        self.port = self.port or cif_tools.free_port()
+        command = [sys.executable, os.path.abspath(__file__), '--serve',
+                   '-d', self.db, '--db-filter=^%s$' % self.db,
+                   '--http-port=%d' % self.port, '--max-cron-threads=0',
+                   '--log-level=%s' % (self.log_level or 'info'),
+                   '--log-handler=odoo.modules.loading:INFO'] + self.args
+        with open(self.log_path, 'w') as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        return self
+
+
+def serve_html_documents(argv):
+    """``--serve ARGS``: odoo-bin ARGS, test_enable set after the preload
+    (the prefork workers inherit it)."""
+    import odoo
+    from odoo.service import server
+    preload = server.preload_registries
+
+    def preload_then_html(dbnames):
+        result = preload(dbnames)
+        odoo.tools.config['test_enable'] = True
+        return result
+    server.preload_registries = preload_then_html
+    sys.argv = ['odoo', '-c', cif_tools.ODOO_CONF] + list(argv)
+    odoo.cli.main()
 
 
 class _environ:
@@ -595,9 +630,7 @@ def main(args):
                     with timings.step('delivery %s %d' % (contender, args.delivery)):
                         records += step(args, 'delivery', db, contender, args.delivery)
         for n in args.sizes:
-            data_db = prepare_data(args, n, timings)
-            if not args.keep:
-                scratch.append(data_db)
+            data_db = prepare_data(args, n, timings, scratch)
             cc_db = '%s_cc_%d' % (args.prefix, n)
             cif_tools.copy_db(data_db, cc_db)
             scratch.append(cc_db)
@@ -764,7 +797,9 @@ def parse_args(argv=None):
 
 
 if __name__ == '__main__':
-    if sys.argv[1:2] == ['--step']:
+    if sys.argv[1:2] == ['--serve']:
+        serve_html_documents(sys.argv[2:])
+    elif sys.argv[1:2] == ['--step']:
         STEPS[sys.argv[2]](*sys.argv[3:])
     else:
         sys.stdout.reconfigure(line_buffering=True)
