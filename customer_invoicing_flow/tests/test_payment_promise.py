@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import psycopg2
 
 from odoo.api import call_kw
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date, formatLang
 
@@ -214,6 +214,13 @@ class TestPromiseInput(PromiseCase):
         self.promise(invoice)
         with self.assertRaisesRegex(ValidationError, 'already under'):
             self.promise(invoice)
+
+    def test_dialog_without_invoices(self):
+        Wizard = self.env['payment.promise.wizard'].sudo(self.clerk)
+        wizard = Wizard.create({'promised_date': '2023-04-15',
+                                'date': '2023-04-05', 'amount': 10.0})
+        with self.assertRaisesRegex(UserError, 'Choose the invoices'):
+            call_kw(Wizard, 'action_confirm', [wizard.ids, {}], {})
 
     def test_the_day_is_the_context_s_today_unless_given(self):
         invoice = self.promised_invoices('CIF Promise Today', 1000.0)

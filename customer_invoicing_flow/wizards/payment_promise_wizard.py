@@ -15,8 +15,10 @@ class PaymentPromiseWizard(models.TransientModel):
     _description = 'Record a promise to pay'
 
     invoice_ids = fields.Many2many(
-        'account.invoice', string='Invoices', required=True,
-        default=lambda self: self._default_invoice_ids())
+        'account.invoice', string='Invoices',
+        default=lambda self: self._default_invoice_ids(),
+        help="Open customer invoices of one customer (none: Record Promise "
+             "says so).")
     partner_id = fields.Many2one(
         'res.partner', string='Customer', compute='_compute_partner_id')
     currency_id = fields.Many2one(
