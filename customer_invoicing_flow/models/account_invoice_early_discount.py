@@ -187,7 +187,7 @@ class AccountInvoice(models.Model):
                 'account_analytic_id': analytic_id,
                 'invoice_line_tax_ids': [(6, 0, list(tax_ids))],
                 'quantity': 1.0,
-                'price_unit': float(share),
+                'price_unit': self._early_discount_price(share, tax_ids),
             }) for (account_id, analytic_id, tax_ids), share in zip(
                 groups, shares) if share],
         })
@@ -206,6 +206,17 @@ class AccountInvoice(models.Model):
             line.price_unit = float(_decimal(line.price_unit) + tax)
         refund.action_invoice_open()
         return refund
+
+    @api.model
+    def _early_discount_price(self, base, tax_ids):
+        """The unit price of a credit note line whose untaxed amount is
+        ``base``: with taxes included in the price (percentages), ``base``
+        with them (rounded, it still gives back ``base``)."""
+        included = sum(
+            tax.amount for tax in self.env['account.tax'].browse(tax_ids)
+            if tax.price_include and tax.amount_type == 'percent')
+        return float(early_discount.round_money(
+            base * (100 + _decimal(included)) / 100))
 
     @api.multi
     def _early_discount_receivable(self, refund):

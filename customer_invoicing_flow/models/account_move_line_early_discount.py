@@ -70,9 +70,10 @@ class AccountMoveLine(models.Model):
             return None
 
         def residual(line):
-            return early_discount.to_decimal(
+            # to the currency's cent: a float's noise is no discount
+            return early_discount.round_money(
                 line.amount_residual_currency if foreign
-                else line.amount_residual)
+                else line.amount_residual, currency.rounding)
         payments = self.filtered(
             lambda line: line.invoice_id not in invoices
             and residual(line) < 0)

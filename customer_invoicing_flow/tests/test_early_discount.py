@@ -244,6 +244,22 @@ class TestEarlyDiscountPayment(EarlyDiscountCase):
         self.assertEqual((vat.debit, vat.credit), (4.2, 0.0))
         self.assertEqual(invoice.early_discount_granted, 24.2)
 
+    def test_tax_included_in_the_price(self):
+        tax = self.tax_21.copy({'name': 'CIF VAT 21% included',
+                                'price_include': True})
+        invoice = self.discount_invoice([1210.0], taxes=tax)
+        # 1,210.00 VAT included: 1,000.00 + 210.00; the same discount as
+        # when excluded: 24.20 = 20.00 + 4.20
+        self.assertEqual((invoice.amount_untaxed, invoice.amount_tax),
+                         (1000.0, 210.0))
+        self.assertEqual(self.pay_from_form(invoice, DAY_9), 1185.8)
+        refund = self.discount_refund(invoice)
+        self.assertEqual((refund.amount_untaxed, refund.amount_tax,
+                          refund.amount_total), (20.0, 4.2, 24.2))
+        # its line priced VAT included: 20.00 * 1.21
+        self.assertEqual(refund.invoice_line_ids.price_unit, 24.2)
+        self.assertEqual(invoice.state, 'paid')
+
     def test_taxes_prorated_to_the_cent(self):
         invoice = self.discount_invoice([333.33], taxes=self.tax_21)
         # 333.33 + 70.00 VAT = 403.33; 2 % = 8.0666 -> 8.07; pay 395.26
