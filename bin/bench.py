@@ -631,6 +631,10 @@ def main(args):
                         records += step(args, 'delivery', db, contender, args.delivery)
         for n in args.sizes:
             data_db = prepare_data(args, n, timings, scratch)
+            if args.workers and n == args.sizes[-1]:
+                records += measure_workers(args, data_db, args.workers, timings)
+            if not args.daily:
+                continue
             cc_db = '%s_cc_%d' % (args.prefix, n)
             cif_tools.copy_db(data_db, cc_db)
             scratch.append(cc_db)
@@ -651,8 +655,6 @@ def main(args):
                     finally:
                         cif_tools.drop_db(run_db)
             cif_tools.drop_db(cc_db)
-            if args.workers and n == args.sizes[-1]:
-                records += measure_workers(args, data_db, args.workers, timings)
     finally:
         for db in scratch:
             cif_tools.drop_db(db)
@@ -787,6 +789,8 @@ def parse_args(argv=None):
     parser.add_argument('--workers', type=lambda text: [int(x) for x in text.split(',')],
                         default=[], help='e.g. 1,2,4: the run through queue_job with that '
                         'many Odoo workers, on the largest size')
+    parser.add_argument('--no-daily', dest='daily', action='store_false',
+                        help='skip the daily run against credit control (e.g. with --workers)')
     parser.add_argument('--queue-timeout', type=int, default=7200)
     parser.add_argument('--keep', action='store_true',
                         help='keep the data databases (PREFIX_data_N), reused next time')
