@@ -35,10 +35,14 @@ def promises_of(test, numbers):
         ['invoice_ids', 'user_id', 'amount', 'promised_date']])
 
 
-def check_promise(test, numbers, label):
+def check_promise(test, numbers, label, exact=True):
+    """The one open promise on ``numbers`` (on those only, if ``exact``:
+    the customer form's also preselects the late invoices of earlier runs
+    of the steps left without a promise)."""
     found = promises_of(test, numbers)
     ids = sorted(test.data['promise_invoices'][number] for number in numbers)
-    if len(found) != 1 or sorted(found[0]['invoice_ids']) != ids:
+    if len(found) != 1 or (sorted(found[0]['invoice_ids']) != ids if exact
+                           else not set(ids) <= set(found[0]['invoice_ids'])):
         raise StepFailed('%s: no one open promise on %s: %s' % (label, ', '.join(numbers), found))
     if found[0]['user_id'][0] != test.data['uids']['collections user']:
         raise StepFailed('%s: the promise was not taken by the collections user: %s' % (label, found[0]))
@@ -120,7 +124,7 @@ def promise_on_customer_form(test):
     clerk.modal_flow(label='Record a Promise to Pay (customer form)', prefer=('Record Promise',), fill={
         'promised_date': promise_day(14)})
     clerk.page.wait_for_selector('.o_form_view')
-    check_promise(test, [test.data['promise_numbers'][3]], 'customer form')
+    check_promise(test, [test.data['promise_numbers'][3]], 'customer form', exact=False)
     open_customer(clerk, PROMISE_CUSTOMER)
     clerk.click(smart_button('Promises'), 'Promises smart button (customer form)')
     clerk.page.wait_for_selector('.o_list_view .o_data_row')
