@@ -12,6 +12,12 @@ from odoo.tools.misc import format_date, formatLang
 
 _logger = logging.getLogger(__name__)
 
+# Orders invoiced per call of Odoo's action_invoice_create and validation:
+# both cost more per order the more orders one call holds (every write
+# recomputes over the whole prefetch set), so a large transfer goes in
+# chunks of this many, each with records of its own (issue 15, point 3).
+AUTO_INVOICE_CHUNK = 20
+
 
 class SaleOrder(models.Model):
     _inherit = 'sale.order'
@@ -129,9 +135,10 @@ class SaleOrder(models.Model):
         """Invoice these orders' invoiceable quantities in their customer's
         delivery invoicing mode; never raises for an invoicing error.
 
-        All orders are first invoiced in one batch; when the batch fails,
-        each order is invoiced again in its own savepoint, and an order that
-        still fails is marked pending with its error.
+        The orders go in chunks of ``AUTO_INVOICE_CHUNK`` (by id): each
+        chunk is first invoiced in one batch; when the batch fails, each of
+        its orders is invoiced again in its own savepoint, and an order
+        that still fails is marked pending with its error.
 
         :return: the invoices created
         """
@@ -144,6 +151,26 @@ class SaleOrder(models.Model):
         # flush pending recomputations (delivered quantities...) so that a
         # rolled back savepoint cannot discard them
         orders.recompute()
+        if len(orders) <= AUTO_INVOICE_CHUNK:
+            return orders._auto_invoice_delivery_chunk()
+        # in order of id, as the lock takes them: two transactions never
+        # wait for each other's chunks crosswise
+        ids = sorted(orders.ids)
+        invoices = Invoice
+        for start in range(0, len(ids), AUTO_INVOICE_CHUNK):
+            # browsed afresh: a prefetch set of the chunk's orders only
+            chunk = self.browse(ids[start:start + AUTO_INVOICE_CHUNK])
+            invoices |= chunk._auto_invoice_delivery_chunk()
+            # what the chunk read is not read again by the next ones
+            self.invalidate_cache()
+        return Invoice.browse(invoices.ids)
+
+    @api.multi
+    def _auto_invoice_delivery_chunk(self):
+        """:meth:`_auto_invoice_delivery` of these orders (at most
+        ``AUTO_INVOICE_CHUNK``), eligible and recomputed."""
+        Invoice = self.env['account.invoice']
+        orders = self
         orders._lock_for_invoicing()
         try:
             with self.env.cr.savepoint():

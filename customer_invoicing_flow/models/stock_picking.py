@@ -69,10 +69,14 @@ class StockPicking(models.Model):
         it went into, with a link to it, or that invoicing is pending."""
         states = dict(invoices._fields['state']._description_selection(
             self.env))
+        # each picking's invoices, in one pass over the invoices
+        by_picking = {}
+        for invoice in invoices:
+            for picking_id in invoice.picking_ids.ids:
+                by_picking[picking_id] = by_picking.get(
+                    picking_id, invoices.browse()) | invoice
         for picking in self:
-            mine = invoices.filtered(
-                lambda invoice, picking=picking:
-                picking in invoice.picking_ids)
+            mine = by_picking.get(picking.id)
             if mine:
                 links = ', '.join(
                     '<a href="#" data-oe-model="account.invoice" '

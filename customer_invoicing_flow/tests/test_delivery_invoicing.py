@@ -394,6 +394,53 @@ class TestDeliveryInvoicing(CustomerInvoicingFlowCase):
             self.assertAlmostEqual(invoice.amount_total,
                                    order.amount_total)
 
+    def test_large_batch_invoiced_in_chunks(self):
+        """Pickings of more orders than a chunk, validated in one call
+        (issue 15, point 3): Odoo's invoice creation gets a chunk of orders
+        at a time (its cost per order grows with the orders of one call),
+        each order is invoiced once, the failing one in the middle chunk
+        stays pending alone, and each delivery says where it went."""
+        from ..models import sale_order as sale_order_module
+        category = self.env['product.category'].create({'name': 'No income'})
+        category.property_account_income_categ_id = False
+        orphan = self.create_product('Orphan', categ_id=category.id)
+        customer = self.create_customer('Chunked')
+        orders = self.env['sale.order']
+        for i in range(7):
+            orders |= self.create_sale_order(
+                customer, [(orphan if i == 4 else self.widget, 1 + i)])
+        failing = orders[4]
+        pickings = orders.mapped('picking_ids')
+        pickings.action_assign()
+        for move_line in pickings.mapped('move_line_ids'):
+            move_line.qty_done = move_line.product_uom_qty
+        SaleOrder = type(self.env['sale.order'])
+        original = SaleOrder.action_invoice_create
+        calls = []
+
+        def action_invoice_create(records, *args, **kwargs):
+            calls.append(len(records))
+            return original(records, *args, **kwargs)
+        with patch.object(sale_order_module, 'AUTO_INVOICE_CHUNK', 3), \
+                patch.object(SaleOrder, 'action_invoice_create',
+                             action_invoice_create):
+            pickings.action_done()
+        # chunks of 3, 3 (failing: again order by order, 1, 1, 1) and 1
+        self.assertEqual(calls, [3, 3, 1, 1, 1, 1])
+        self.assertEqual(set(pickings.mapped('state')), {'done'})
+        for i, order in enumerate(orders - failing):
+            self.assertEqual(len(order.invoice_ids), 1, order.name)
+            self.assertEqual(order.invoice_ids.state, 'open')
+            self.assertEqual(order.invoice_ids.picking_ids,
+                             order.picking_ids)
+            self.assertIn('Invoiced in', order.picking_ids.message_ids[0]
+                          .body)
+        self.assertFalse(failing.invoice_ids)
+        self.assertTrue(failing.auto_invoice_pending)
+        self.assertIn('Not invoiced yet',
+                      failing.picking_ids.message_ids[0].body)
+        self.assertFalse((orders - failing).filtered('auto_invoice_pending'))
+
     def test_foreign_currency_pricelist(self):
         eur = self.env.ref('base.EUR')
         if self.company.currency_id == eur:
