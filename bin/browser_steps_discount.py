@@ -6,8 +6,9 @@ are made; then, in the web client, the collections user:
 - opens the invoice from Customer Invoices and reads the discount's offer
   under the due date ("2 % discount if paid by ...: pay ..."), which the
   invoice's printable page (the PDF's HTML) states too;
-- clicks Register Payment, finds the discounted amount proposed, picks the
-  bank journal and validates: the invoice is paid, the discount booked as
+- clicks Register Payment, finds the discounted amount proposed and the
+  note that the discount will be booked, picks the bank journal and
+  validates: the invoice is paid, the discount booked as
   a credit note linked to it.
 """
 import datetime
@@ -86,6 +87,8 @@ def discount_register_payment(test):
     proposed = float(amount_input.input_value().replace(',', ''))
     if abs(proposed - discounted) > 0.005:
         raise StepFailed('Register Payment proposes %s, not the discounted %.2f' % (proposed, discounted))
+    if 'early payment discount window' not in ' '.join(modal.inner_text().split()):
+        raise StepFailed('Register Payment does not say that the discount will be booked')
     journal = admin.rpc('account.journal', 'search_read', [[('type', '=', 'bank')], ['name']], {'limit': 1})[0]
     select = modal.locator('select[name="journal_id"]').locator('visible=true')
     if select.count():

@@ -6,12 +6,40 @@ window on the payment date (for several invoices:
 wizards/account_register_payments_early_discount.py). Whether the payment
 settles it is decided where it is reconciled
 (account_move_line_early_discount.py)."""
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import float_compare
+from odoo.tools.misc import formatLang
 
 
 class AccountPayment(models.Model):
     _inherit = 'account.payment'
+
+    early_discount_note = fields.Char(
+        string='Early Payment Discount',
+        compute='_compute_early_discount_note',
+        help="What validating this payment books as the invoice's early "
+             "payment discount.")
+
+    @api.depends('invoice_ids', 'amount', 'payment_date', 'currency_id')
+    def _compute_early_discount_note(self):
+        for payment in self:
+            invoice = payment.invoice_ids
+            offer = len(invoice) == 1 and payment.payment_date \
+                and invoice.currency_id == payment.currency_id \
+                and invoice._early_discount_offer(payment.payment_date)
+            rounding = payment.currency_id.rounding
+            if not offer or float_compare(
+                    payment.amount, offer['amount'],
+                    precision_rounding=rounding) < 0 or float_compare(
+                        payment.amount, invoice.residual,
+                        precision_rounding=rounding) >= 0:
+                payment.early_discount_note = False
+                continue
+            payment.early_discount_note = _(
+                "Within the early payment discount window: %s of discount "
+                "will be booked and the invoice paid in full.") % formatLang(
+                    self.env, invoice.residual - payment.amount,
+                    currency_obj=payment.currency_id)
 
     @api.model
     def default_get(self, fields_list):

@@ -108,6 +108,9 @@ class EarlyDiscountCase(WebClientCase):
         model, dialog, defaults = self.register_payment_dialog(
             invoice, context)
         proposal = self.proposed(model, dialog, defaults, date)
+        self.note = model.with_context(**dialog).new(dict(
+            defaults, payment_date=date, amount=proposal if amount is None
+            else amount)).early_discount_note
         values = dict(defaults, payment_date=date, journal_id=(
             self.bank_journal.id), amount=proposal if amount is None
             else amount, payment_method_id=self.env.ref(
@@ -205,6 +208,9 @@ class TestEarlyDiscountPayment(EarlyDiscountCase):
         proposal = self.pay_from_form(invoice, DAY_9)
         # 1,000.00 - 2 % (20.00) = 980.00
         self.assertEqual(proposal, 980.0)
+        self.assertEqual(self.note, 'Within the early payment discount '
+                         'window: %s of discount will be booked and the '
+                         'invoice paid in full.' % self.money(20.0))
         self.assertEqual(invoice.state, 'paid')
         self.assertEqual(invoice.residual, 0.0)
         self.assertEqual(invoice.early_discount_granted, 20.0)
@@ -280,6 +286,7 @@ class TestEarlyDiscountPayment(EarlyDiscountCase):
         self.assertEqual(self.proposed(model, dialog, defaults, DAY_11),
                          1000.0)
         self.pay_from_form(invoice, DAY_11, amount=980.0)
+        self.assertFalse(self.note)
         self.assertEqual(invoice.state, 'open')
         self.assertEqual(invoice.residual, 20.0)
         self.assertFalse(self.discount_refund(invoice))
