@@ -21,7 +21,7 @@ ALWAYS = '0001-01-01'
 
 
 class AccountInvoice(models.Model):
-    _inherit = 'account.invoice'
+    _inherit = 'account.invoice'  # pylint: disable=R8180
 
     late_payment_paid_date = fields.Date(
         string='Paid in Full on', compute='_compute_late_payment_paid_date',
