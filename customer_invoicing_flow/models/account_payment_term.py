@@ -23,7 +23,7 @@ class AccountPaymentTerm(models.Model):
         help="Share of the invoice's total, taxes included, granted when "
              "it is paid within the window.")
     discount_days = fields.Integer(
-        string='Discount Days', default=10,
+        default=10,
         help="Days after the invoice date within which the payment earns "
              "the discount (the last day included).")
 
