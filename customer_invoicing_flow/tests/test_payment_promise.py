@@ -504,6 +504,11 @@ class TestSendReminderNowUnderPromise(PromiseCase):
         dialog = self.follow(action, context, invoice)
         Wizard = self.env[action['res_model']].sudo(self.clerk)
         wizard = Wizard.browse(action['res_id'])
+        # the dialog says so before Send, and promises no email
+        self.assertIn('Under a promise to pay: no reminder, no fee',
+                      wizard.summary)
+        self.assertIn('- %s' % invoice.number, wizard.summary)
+        self.assertNotIn('Email "', wizard.summary)
         result = call_kw(Wizard, 'action_confirm', [wizard.ids, dialog], {})
         self.assertFalse(self.mails(invoice))
         self.assertEqual(self.logs(invoice).mapped('state'), ['deferred'])

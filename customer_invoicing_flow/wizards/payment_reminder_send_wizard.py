@@ -166,6 +166,13 @@ class PaymentReminderSendWizard(models.TransientModel):
         self.ensure_one()
         date = format_date(self.env, self.date)
         lines = []
+        # under a promise to pay: deferred, as the run does (listed below)
+        promised = self.env['payment.reminder.run'].sudo() \
+            ._promised_invoice_ids(invoices.ids, self.date)
+        groups = [([plan for plan in group
+                    if plan['invoice'].id not in promised], suppress)
+                  for group, suppress in groups]
+        groups = [(group, suppress) for group, suppress in groups if group]
         fee_invoices = self.env['account.invoice'].browse([
             plan['invoice'].id for group, suppress in groups
             for plan in group if plan['charge_fee'] and not suppress])
@@ -192,10 +199,18 @@ class PaymentReminderSendWizard(models.TransientModel):
                        "reminder again or a statement of the open "
                        "invoices instead.") % date]
         waiting = (invoices - invoices.browse(list(planned))).sudo()
+        Run = self.env['payment.reminder.run'].sudo()
+        promised = waiting.filtered(lambda inv: inv.id in promised)
+        waiting -= promised
+        if promised:
+            lines += ['', _(
+                "Under a promise to pay: no reminder, no fee and no "
+                "activity until the promise ends (a stage falling due "
+                "meanwhile is logged as deferred):")]
+            lines += ['- %s' % number for number in promised.mapped('number')]
         if waiting:
             lines += ['', _("Nothing due today:")]
-            logged, _retry = self.env['payment.reminder.run'].sudo() \
-                ._logged_stages(waiting.ids)
+            logged, _retry = Run._logged_stages(waiting.ids)
             for invoice in waiting:
                 lines.append('- %s' % self._next_stage_text(
                     invoice, logged.get(invoice.id, set())))
