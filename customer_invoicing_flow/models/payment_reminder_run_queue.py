@@ -17,11 +17,18 @@ and the run that queued it.
 
 The job method is marked with queue_job's ``job`` decorator when the
 registry loads with queue_job installed (:meth:`_register_hook`), imported
-there only."""
+there only. The jobs go to the channel ``root.late_payment``; give it a
+capacity in the job runner's configuration (e.g.
+``ODOO_QUEUE_JOB_CHANNELS=root:4,root.late_payment:4``), or they run in
+the root channel. Switched off with the system parameter
+``customer_invoicing_flow.reminder_run_queue`` = 0: the cron then processes
+the batches itself. The run that queued the jobs counts them in its
+``batch_count`` (Batches Done: queued); each job's own run counts what it
+processed."""
 import logging
 import threading
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -74,8 +81,10 @@ class PaymentReminderRun(models.Model):
         self.ensure_one()
         self.with_delay(
             channel=QUEUE_CHANNEL,
-            description='Late-payment run of %s: %d invoices (run #%d)' % (
-                self.as_of, len(batch), self.id),
+            description=_("Late-payment run of %(day)s: %(count)d invoices "
+                          "(run #%(run)d)") % {
+                              'day': self.as_of, 'count': len(batch),
+                              'run': self.id},
         )._job_run_reminder_batch(list(batch), self.as_of, self.batch_size)
         self.write({'batch_count': self.batch_count + 1,
                     'candidate_count': candidate_count})
@@ -95,7 +104,8 @@ class PaymentReminderRun(models.Model):
             as_of, trigger=queued_by.trigger or 'cron',
             batch_size=batch_size, company=queued_by.company_id,
             user=queued_by.user_id or self.env.user)
-        run.worker = '%s (job of run #%d)' % (run.worker, queued_by.id)
+        run.worker = _("%(worker)s (job of run #%(run)d)") % {
+            'worker': run.worker, 'run': queued_by.id}
         if own_transactions:
             # visible (running) even if the worker dies
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -109,5 +119,6 @@ class PaymentReminderRun(models.Model):
         _logger.info("Late-payment job of run #%d (%s): %d invoices "
                      "given, %d processed", queued_by.id, as_of,
                      len(invoice_ids), run.invoice_count)
-        return 'run #%d: %d invoices processed, %d stage logs' % (
-            run.id, run.invoice_count, len(logs))
+        return _("run #%(run)d: %(count)d invoices processed, %(logs)d "
+                 "stage logs") % {'run': run.id, 'count': run.invoice_count,
+                                  'logs': len(logs)}
