@@ -42,7 +42,6 @@
         "views/payment_reminder_log_views.xml",
         "views/payment_reminder_run_views.xml",
         "views/follow_up_views.xml",
-        "views/payment_promise_views.xml",
         "views/collections_analysis_views.xml",
         "views/collections_dashboard_views.xml",
         "wizards/invoicing_health_check_views.xml",
@@ -50,6 +49,7 @@
         "report/account_invoice_report.xml",
         "report/early_discount_report.xml",
         "views/portal_templates.xml",
+        "views/payment_promise_views.xml",
         "views/early_discount_views.xml",
     ],
     "demo": [
