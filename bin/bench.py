@@ -443,7 +443,7 @@ def measure_workers(args, data_db, workers, timings):
                 step(args, 'enqueue', db, args.as_of, args.batch_size)
                 jobs = int(queue_state(db)[2])
                 log_path = os.path.join(OUT_DIR, 'queue-%s.log' % db)
-                env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS='root:%d' % count)
+
                 server = HtmlDocumentsServer(
                     db, log_path, log_level='warn', timeout=300, args=[
                         '--addons-path=%s' % OCA_ADDONS, '--workers=%d' % count,
@@ -452,9 +452,9 @@ def measure_workers(args, data_db, workers, timings):
                         '--limit-memory-hard=5368709120'])
                 started = time.time()
                 server.port = server.port or cif_tools.free_port()
-                os.environ['ODOO_QUEUE_JOB_PORT'] = str(server.port)
-                process_env = os.environ.copy()
-                process_env.update(env)
+                # the job runner calls this server's own port
+                process_env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS='root:%d' % count,
+                                   ODOO_QUEUE_JOB_PORT=str(server.port))
                 with timings.step('queue_job, %d workers' % count):
                     with _environ(process_env):
                         server.start()

@@ -47,7 +47,7 @@ def queue_job_installed(env):
 
 
 class PaymentReminderRun(models.Model):
-    _inherit = 'payment.reminder.run'
+    _inherit = 'payment.reminder.run'  # pylint: disable=R8180
 
     @api.model_cr
     def _register_hook(self):
