@@ -769,14 +769,14 @@ def tables(results):
 
 def parse_args(argv=None):
     scale = os.environ.get('SCALE') or 'small'
-    presets = {'small': ('200', 5, 2000), 'medium': ('1000', 20, 100000),
+    presets = {'small': ('100', 3, 2000), 'medium': ('1000', 20, 100000),
                'large': ('1000 10000 100000', 50, 100000)}
     sizes, delivery, engine = presets.get(scale, (scale, 20, 100000))
     parser = argparse.ArgumentParser(
         prog='bin/bench', description="The addon against Odoo's own route and the OCA "
         "peers on the same generated data: delivery invoicing, the daily run, the pure "
         "fee engine, and the run through queue_job with several workers (bench/README.md).",
-        epilog="SCALE=small (default: 200 invoices, 5 orders, 2,000 for the engine), "
+        epilog="SCALE=small (default: 100 invoices, 3 orders, 2,000 for the engine), "
                "medium (1,000 / 20 / 100,000), large (1,000 10,000 100,000 / 50 / 100,000) "
                "or a list of invoice counts ('1000 10000').")
     parser.add_argument('--prefix', default=os.environ.get('BENCH_DB', 'cif_bench'),
