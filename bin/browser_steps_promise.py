@@ -14,7 +14,7 @@ the web client, the collections user:
 """
 import datetime
 
-from browser_test import FLOW_PRODUCT, StepFailed, header_button, open_customer, open_follow_up, select_rows, \
+from browser_test import StepFailed, create_late_invoices, header_button, open_customer, open_follow_up, select_rows, \
     smart_button
 
 PROMISE_CUSTOMER = 'Browser Promise Customer'
@@ -54,27 +54,9 @@ def check_promise(test, numbers, label, exact=True):
 def promise_setup(test):
     """Four invoices of the steps' own customer, due 31 days ago (late)."""
     admin = test.session('admin')
-    partner = admin.rpc('res.partner', 'search', [[('name', '=', PROMISE_CUSTOMER)]])
-    if partner:
-        partner = partner[0]
-    else:
-        partner = admin.rpc('res.partner', 'create', [{
-            'name': PROMISE_CUSTOMER, 'is_company': True, 'customer': True,
-            'email': 'ap@browser-promise.example.com', 'city': 'York'}])
-    product = admin.rpc('product.product', 'search', [[('name', '=', FLOW_PRODUCT)]])[0]
-    revenue = admin.rpc('ir.model.data', 'xmlid_to_res_id', ['account.data_account_type_revenue'])
-    account = admin.rpc('account.account', 'search', [[('user_type_id', '=', revenue)]], {'limit': 1})[0]
-    today = datetime.date.today()
-    ids = []
-    for index in range(4):
-        ids.append(admin.rpc('account.invoice', 'create', [{
-            'partner_id': partner, 'type': 'out_invoice',
-            'date_invoice': str(today - datetime.timedelta(days=61)),
-            'date_due': str(today - datetime.timedelta(days=31)),
-            'invoice_line_ids': [(0, 0, {
-                'product_id': product, 'name': 'Browser promise chair %d' % (index + 1),
-                'quantity': 1, 'price_unit': 150.0 + index, 'account_id': account})]}]))
-    admin.rpc('account.invoice', 'action_invoice_open', [ids])
+    partner, ids = create_late_invoices(
+        admin, PROMISE_CUSTOMER, 'ap@browser-promise.example.com', 'York', 'Browser promise chair',
+        [(1, 150.0 + index) for index in range(4)])
     invoices = admin.rpc('account.invoice', 'read', [ids, ['number', 'late_payment_state']])
     for invoice in invoices:
         if invoice['late_payment_state'] != 'late':

@@ -548,33 +548,40 @@ def setup_users(test):
     print('  users: %s' % ', '.join('%s (%s)' % (role, spec[0]) for role, spec in USERS.items()))
 
 
-def setup_late_invoices(test):
-    """Four invoices of the test's own customer, due 31 days ago and never
-    reminded: the collections buttons act on them, whatever earlier runs
-    left in the database."""
-    admin = test.session('admin')
-    partner = admin.rpc('res.partner', 'search', [[('name', '=', TEST_CUSTOMER)]])
+def create_late_invoices(admin, customer, email, city, label, prices):
+    """Validated invoices of ``customer`` (a company, created when missing),
+    one per (quantity, unit price) of ``prices``, dated 61 days ago and due
+    31 days ago. Returns (the customer's id, the invoices' ids)."""
+    partner = admin.rpc('res.partner', 'search', [[('name', '=', customer)]])
     if partner:
         partner = partner[0]
     else:
         partner = admin.rpc('res.partner', 'create', [{
-            'name': TEST_CUSTOMER, 'is_company': True, 'customer': True,
-            'email': 'ap@browser-test.example.com', 'city': 'Leeds'}])
+            'name': customer, 'is_company': True, 'customer': True, 'email': email, 'city': city}])
     product = admin.rpc('product.product', 'search', [[('name', '=', FLOW_PRODUCT)]])[0]
     revenue = admin.rpc('ir.model.data', 'xmlid_to_res_id', ['account.data_account_type_revenue'])
     account = admin.rpc('account.account', 'search', [[('user_type_id', '=', revenue)]], {'limit': 1})[0]
     today = datetime.date.today()
     ids = []
-    for index in range(4):
-        invoice = admin.rpc('account.invoice', 'create', [{
+    for index, (quantity, price) in enumerate(prices):
+        ids.append(admin.rpc('account.invoice', 'create', [{
             'partner_id': partner, 'type': 'out_invoice',
             'date_invoice': str(today - datetime.timedelta(days=61)),
             'date_due': str(today - datetime.timedelta(days=31)),
             'invoice_line_ids': [(0, 0, {
-                'product_id': product, 'name': 'Browser test chair %d' % (index + 1),
-                'quantity': 2, 'price_unit': 249.0, 'account_id': account})]}])
-        ids.append(invoice)
+                'product_id': product, 'name': '%s %d' % (label, index + 1),
+                'quantity': quantity, 'price_unit': price, 'account_id': account})]}]))
     admin.rpc('account.invoice', 'action_invoice_open', [ids])
+    return partner, ids
+
+
+def setup_late_invoices(test):
+    """Four invoices of the test's own customer, due 31 days ago and never
+    reminded: the collections buttons act on them, whatever earlier runs
+    left in the database."""
+    admin = test.session('admin')
+    _partner, ids = create_late_invoices(
+        admin, TEST_CUSTOMER, 'ap@browser-test.example.com', 'Leeds', 'Browser test chair', [(2, 249.0)] * 4)
     invoices = admin.rpc('account.invoice', 'read', [ids, [
         'number', 'late_payment_state', 'late_fee_accrued', 'late_payment_policy_id']])
     for invoice in invoices:

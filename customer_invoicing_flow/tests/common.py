@@ -14,7 +14,7 @@ from odoo.tests.common import SavepointCase, get_db_name
 from .fixtures import (  # noqa: F401 pylint: disable=unused-import
     LOGIN_PREFIX, ROLES, STUB_PDF, create_company, create_invoice,
     create_payment, create_user, pdf_text, reminder_logs_and_mails,
-    render_real_pdf, stub_pdf, use_stub_pdf)
+    reminder_stage, render_real_pdf, stub_pdf, use_stub_pdf)
 
 # the reminder tests' due date
 DUE = '2023-03-31'
@@ -415,14 +415,9 @@ class ReminderCase(LatePaymentCase):
     def setUpClass(cls):
         super(ReminderCase, cls).setUpClass()
         ref = cls.env.ref
-        template = 'customer_invoicing_flow.mail_template_reminder_%s'
 
         def stage(name, offset, key, **vals):
-            values = {'name': name, 'day_offset': offset,
-                      'send_email': True,
-                      'mail_template_id': ref(template % key).id}
-            values.update(vals)
-            return (0, 0, values)
+            return reminder_stage(cls.env, name, offset, key, **vals)
 
         cls.policy = cls.env['late.payment.policy'].create({
             'name': 'CIF reminders',

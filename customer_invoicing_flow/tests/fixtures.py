@@ -118,6 +118,18 @@ def create_payment(env, journal, amount, date, invoice=None, partner=None,
     return payment
 
 
+def reminder_stage(env, name, offset, key, **vals):
+    """A policy stage's (0, 0, values) sending the addon's reminder template
+    ``key`` (due, late, final, credit_hold, before_due) ``offset`` days
+    after the due date."""
+    values = {'name': name, 'day_offset': offset, 'send_email': True,
+              'mail_template_id': env.ref(
+                  'customer_invoicing_flow.mail_template_reminder_%s'
+                  % key).id}
+    values.update(vals)
+    return (0, 0, values)
+
+
 def reminder_logs_and_mails(env, invoice_ids):
     """The reminder logs of ``invoice_ids`` and the emails queued on them
     (tests of committed runs read them in a cursor of their own)."""

@@ -391,37 +391,31 @@ class TestEarlyDiscountPayment(EarlyDiscountCase):
         self.assertEqual((first.early_discount_granted,
                           second.early_discount_granted), (20.0, 10.0))
 
-    def test_bank_statement_line_within_the_window(self):
-        invoice = self.discount_invoice([1000.0])
+    def match_statement_line(self, invoice, day, amount):
+        """A bank statement line of ``amount`` on ``day`` matched with the
+        invoice's receivable, as the reconciliation screen does."""
         statement = self.env['account.bank.statement'].create({
             'journal_id': self.bank_journal.id,
-            'date': DAY_9,
-            'line_ids': [(0, 0, {'name': invoice.number, 'amount': 980.0,
-                                 'date': DAY_9,
+            'date': day,
+            'line_ids': [(0, 0, {'name': invoice.number, 'amount': amount,
+                                 'date': day,
                                  'partner_id': self.customer.id})],
         })
         receivable = invoice.move_id.line_ids.filtered(
             lambda line: line.account_id == self.account_receivable)
         statement.line_ids.process_reconciliation(counterpart_aml_dicts=[{
-            'move_line': receivable, 'credit': 980.0, 'debit': 0.0,
+            'move_line': receivable, 'credit': amount, 'debit': 0.0,
             'name': invoice.number}])
+
+    def test_bank_statement_line_within_the_window(self):
+        invoice = self.discount_invoice([1000.0])
+        self.match_statement_line(invoice, DAY_9, 980.0)
         self.assertEqual(invoice.state, 'paid')
         self.assertEqual(self.discount_refund(invoice).amount_total, 20.0)
 
     def test_bank_statement_line_after_the_window(self):
         invoice = self.discount_invoice([1000.0])
-        statement = self.env['account.bank.statement'].create({
-            'journal_id': self.bank_journal.id,
-            'date': DAY_11,
-            'line_ids': [(0, 0, {'name': invoice.number, 'amount': 980.0,
-                                 'date': DAY_11,
-                                 'partner_id': self.customer.id})],
-        })
-        receivable = invoice.move_id.line_ids.filtered(
-            lambda line: line.account_id == self.account_receivable)
-        statement.line_ids.process_reconciliation(counterpart_aml_dicts=[{
-            'move_line': receivable, 'credit': 980.0, 'debit': 0.0,
-            'name': invoice.number}])
+        self.match_statement_line(invoice, DAY_11, 980.0)
         self.assertEqual(invoice.residual, 20.0)
         self.assertFalse(self.discount_refund(invoice))
 

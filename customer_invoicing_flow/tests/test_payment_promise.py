@@ -17,7 +17,7 @@ from odoo.tools import mute_logger
 from odoo.tools.misc import format_date, formatLang
 
 from .common import WsgiTestModeMixin, http_get
-from .fixtures import create_payment, create_user
+from .fixtures import create_payment, create_user, reminder_stage
 from .test_portal_report import page_text
 from .test_web_client_buttons import FOLLOW_UP, WebClientCase
 
@@ -39,14 +39,9 @@ class PromiseCase(WebClientCase):
     def setUpClass(cls):
         super(PromiseCase, cls).setUpClass()
         ref = cls.env.ref
-        template = 'customer_invoicing_flow.mail_template_reminder_%s'
 
         def stage(name, offset, key, **vals):
-            values = {'name': name, 'day_offset': offset,
-                      'send_email': True,
-                      'mail_template_id': ref(template % key).id}
-            values.update(vals)
-            return (0, 0, values)
+            return reminder_stage(cls.env, name, offset, key, **vals)
 
         cls.promise_policy = cls.env['late.payment.policy'].create({
             'name': 'CIF promises',
