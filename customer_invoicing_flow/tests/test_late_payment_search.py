@@ -146,6 +146,17 @@ class TestLatePaymentSearch(LatePaymentCase):
         payment.cancel()
         self.assertFalse(invoices['partial'].late_payment_paid_date)
 
+    def test_validated_without_dates(self):
+        """Odoo's own sale tests validate with invoice_validate(), which
+        sets neither the invoice date nor the due date: no status, no
+        paid date, and no error."""
+        invoice = self.create_invoice(100.0, date_invoice=False,
+                                      date_due=False, validate=False)
+        invoice.invoice_validate()
+        self.assertIn(invoice.state, ('open', 'paid'))
+        self.assertFalse(invoice.late_payment_paid_date)
+        self.assertFalse(invoice.late_payment_state)
+
     def test_search_is_one_query_whatever_the_invoices(self):
         """The old search evaluated every invoice under a policy in Python
         (reading their payments, holds and charges): now the holds of the
