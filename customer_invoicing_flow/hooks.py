@@ -64,7 +64,19 @@ def uninstall_hook(cr, registry):
     deletion of the policies and stages (an error per row in the log). The
     addon's own rows and references go first. The fee product stays, out of
     the module's data: the fee invoices that use it are part of the
-    ledger."""
+    ledger. The activities on the addon's own records (the health digest,
+    a broken promise, a reference value to enter) go through the ORM while
+    every column is still there: their deletion recomputes the assignees'
+    fields, which fails once Odoo has dropped the addon's columns."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    cr.execute("""
+        SELECT model.model FROM ir_model model
+          JOIN ir_model_data data
+            ON data.model = 'ir.model' AND data.res_id = model.id
+         WHERE data.module = 'customer_invoicing_flow'
+    """)
+    own_models = [row[0] for row in cr.fetchall()]
+    env['mail.activity'].search([('res_model', 'in', own_models)]).unlink()
     cr.execute("DELETE FROM payment_reminder_log")
     cr.execute("UPDATE account_invoice SET late_payment_policy_id = NULL "
                "WHERE late_payment_policy_id IS NOT NULL")
