@@ -54,9 +54,41 @@ OCA_ADDONS = os.environ.get('CIF_OCA_ADDONS_PATH') or ','.join([
 CC_LEVELS = ((1, 1, 0.0), (2, 11, 40.0), (3, 30, 0.0), (4, 45, 0.0))
 
 
+def _status_mb(field):
+    """A memory figure of this process's /proc status, in MiB (None
+    where there is none)."""
+    try:
+        with open('/proc/self/status') as handle:
+            lines = handle.readlines()
+    except OSError:
+        return None
+    for line in lines:
+        if line.startswith(field + ':'):
+            return int(line.split()[1]) / 1024.0
+    return None
+
+
 def peak_rss_mb():
-    """The process's peak resident memory, in MiB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """The process's peak resident memory, in MiB: since
+    :func:`reset_peak_rss` where Linux allows it (VmHWM), else since the
+    start."""
+    peak = _status_mb('VmHWM')
+    return peak if peak is not None else \
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def reset_peak_rss():
+    """The peak RSS started afresh from the current RSS (Linux: 5 written
+    to clear_refs resets VmHWM), so that the figure is the measured part's
+    and not the benchmark's own reading of every invoice before it; the
+    current RSS, in MiB."""
+    try:
+        with open('/proc/self/clear_refs', 'w') as handle:
+            handle.write('5')
+    except OSError:
+        # not Linux: the peak since the process's start
+        return peak_rss_mb()
+    return _status_mb('VmRSS') or peak_rss_mb()
 
 
 def emit(**values):
@@ -146,6 +178,10 @@ def prepare_data(args, n, timings, scratch):
     db = '%s_data_%d' % (args.prefix, n)
     if args.keep and cif_tools.db_exists(db):
         cif_tools.say('reusing %s' % db)
+        if not args.template_ready:
+            # made from an older template: the current code's schema
+            with timings.step('update %s' % db):
+                update(db)
         return db
     cif_tools.copy_db(args.template, db)
     if not args.keep:
@@ -196,7 +232,7 @@ def step_run_addon(db, as_of, batch_size, n):
         env.cache.invalidate()
         since = max_ids(cr, ('mail_mail', 'account_invoice', 'mail_activity'))
         queries = cr.sql_log_count
-        rss = peak_rss_mb()
+        rss = reset_peak_rss()
         started = time.time()
         logs = Invoice._cron_process_late_payments(as_of=as_of, batch_size=int(batch_size))
         seconds = time.time() - started
@@ -295,7 +331,7 @@ def step_run_cc(db, as_of, n):
         cr.execute('ROLLBACK TO SAVEPOINT bench_warmup')
         env.cache.invalidate()
         queries = cr.sql_log_count
-        rss = peak_rss_mb()
+        rss = reset_peak_rss()
         started = time.time()
         ccrun = env['credit.control.run'].create({'date': as_of,
                                                  'policy_ids': [(6, 0, policy.ids)]})
@@ -429,6 +465,7 @@ def measure_workers(args, data_db, workers, timings):
     server with ``workers`` worker processes and queue_job's job runner
     (channel root of capacity ``workers``) runs the jobs: the wall time from
     the server's start to the last job done."""
+    import bench_reminders
     base = '%s_queue_%s' % (args.prefix, data_db.rsplit('_', 1)[1])
     cif_tools.copy_db(data_db, base)
     run([sys.executable, '-c', 'import odoo; odoo.cli.main()', '-c', cif_tools.ODOO_CONF,
@@ -451,7 +488,7 @@ def measure_workers(args, data_db, workers, timings):
                         '--limit-time-cpu=3600', '--limit-memory-soft=4294967296',
                         '--limit-memory-hard=5368709120'])
                 started = time.time()
-                server.port = server.port or cif_tools.free_port()
+                server.port = server.port or bench_reminders.http_port()
                 # the job runner calls this server's own port
                 process_env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS='root:%d' % count,
                                    ODOO_QUEUE_JOB_PORT=str(server.port))
@@ -506,10 +543,14 @@ class HtmlDocumentsServer(cif_tools.OdooServer):
     at start-up. Started through ``bench.py --serve``."""
 
     def start(self):
-        self.port = self.port or cif_tools.free_port()
+        import bench_reminders
+        self.port = self.port or bench_reminders.http_port()
+        # the prefork server's longpolling process: not Odoo's fixed 8072
+        longpolling = bench_reminders.http_port(taken=(self.port,))
         command = [sys.executable, os.path.abspath(__file__), '--serve',
                    '-d', self.db, '--db-filter=^%s$' % self.db,
-                   '--http-port=%d' % self.port, '--max-cron-threads=0',
+                   '--http-port=%d' % self.port, '--longpolling-port=%d' % longpolling,
+                   '--max-cron-threads=0',
                    '--log-level=%s' % (self.log_level or 'info'),
                    '--log-handler=odoo.modules.loading:INFO'] + self.args
         with open(self.log_path, 'w') as log:
@@ -596,10 +637,15 @@ def ensure_template(args, timings):
             install(args.template, 'customer_invoicing_flow,l10n_generic_coa',
                     '--without-demo=all')
         else:
-            run([sys.executable, '-c', 'import odoo; odoo.cli.main()', '-c',
-                 cif_tools.ODOO_CONF, '-d', args.template, '-u', 'customer_invoicing_flow',
-                 '--stop-after-init', '--log-level=warn',
-                 '--http-port=%d' % cif_tools.free_port()])
+            update(args.template)
+
+
+def update(db):
+    """The addon in ``db`` updated with the current code."""
+    run([sys.executable, '-c', 'import odoo; odoo.cli.main()', '-c',
+         cif_tools.ODOO_CONF, '-d', db, '-u', 'customer_invoicing_flow',
+         '--stop-after-init', '--log-level=warn',
+         '--http-port=%d' % cif_tools.free_port()])
 
 
 def load_avg():
@@ -642,13 +688,16 @@ def main(args):
             if not args.daily:
                 continue
             cc_db = '%s_cc_%d' % (args.prefix, n)
-            cif_tools.copy_db(data_db, cc_db)
-            scratch.append(cc_db)
-            with timings.step('install account_credit_control in %s' % cc_db):
-                install(cc_db, 'account_credit_control_dunning_fees')
-                step(args, 'cc_setup', cc_db, args.as_of)
+            if 'credit_control' in args.contenders:
+                cif_tools.copy_db(data_db, cc_db)
+                scratch.append(cc_db)
+                with timings.step('install account_credit_control in %s' % cc_db):
+                    install(cc_db, 'account_credit_control_dunning_fees')
+                    step(args, 'cc_setup', cc_db, args.as_of)
             for _run in range(args.runs):
                 for contender, source in (('addon', data_db), ('credit_control', cc_db)):
+                    if contender not in args.contenders:
+                        continue
                     run_db = source + '_run'
                     cif_tools.copy_db(source, run_db)
                     try:
@@ -800,6 +849,9 @@ def parse_args(argv=None):
                         'many Odoo workers, on the largest size')
     parser.add_argument('--no-daily', dest='daily', action='store_false',
                         help='skip the daily run against credit control (e.g. with --workers)')
+    parser.add_argument('--contenders', type=lambda text: text.split(','),
+                        default=['addon', 'credit_control'],
+                        help='of the daily run (default addon,credit_control)')
     parser.add_argument('--queue-timeout', type=int, default=7200)
     parser.add_argument('--keep', action='store_true',
                         help='keep the data databases (PREFIX_data_N), reused next time')

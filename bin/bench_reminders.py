@@ -57,6 +57,7 @@ starts cold, as the cron's worker does after a restart.
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -75,6 +76,45 @@ SIZE_PARAM = 'bench_reminders.size'
 INVOICES_PER_CUSTOMER = 5
 DUE_FROM, DUE_TO = -90, 3  # due dates, in days from as_of
 VALIDATE_CHUNK = 50
+
+
+def http_port(taken=()):
+    """A free port for a server the benchmark starts: the first free one of
+    BENCH_HTTP_PORTS ('LOW-HIGH') when set, on a machine whose users share
+    it by port ranges; else any free port. ``taken``: ports already given
+    out but not bound yet."""
+    span = os.environ.get('BENCH_HTTP_PORTS')
+    if not span:
+        return cif_tools.free_port()
+    low, high = (int(bound) for bound in span.split('-'))
+    for port in range(low, high + 1):
+        if port not in taken and cif_tools.port_is_free(port):
+            return port
+    raise SystemExit('no free port in BENCH_HTTP_PORTS=%s' % span)
+
+
+def memory_mb(field):
+    """VmRSS or VmHWM (the peak) of this process, in MiB; 5 written to
+    clear_refs first (``reset``) starts the peak afresh (Linux)."""
+    try:
+        with open('/proc/self/status') as handle:
+            lines = handle.readlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        if line.startswith(field + ':'):
+            return int(line.split()[1]) / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def reset_peak_memory():
+    """Whether the peak was reset (else: the peak since the start)."""
+    try:
+        with open('/proc/self/clear_refs', 'w') as handle:
+            handle.write('5')
+    except OSError:
+        return False
+    return True
 
 
 def due_offsets(n):
@@ -720,10 +760,17 @@ def run(conf, db, as_of, batch_size, mode, report_url=None):
         _n, invoice_max = count(cr, 'account_invoice')
         _n, log_max = count(cr, 'payment_reminder_log')
         queries = cr.sql_log_count
+        # the run's own peak, not the reading of every invoice above
+        reset_peak_memory()
+        rss_before = memory_mb('VmRSS')
         start_time = time.time()
         logs = Invoice._cron_process_late_payments(
             as_of=as_of, batch_size=batch_size)
         elapsed = time.time() - start_time
+        rss_peak = memory_mb('VmHWM')
+        # the largest wkhtmltopdf process (mode pdf)
+        rss_children = resource.getrusage(
+            resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
         queries = cr.sql_log_count - queries
         processed = len(set(logs.mapped('invoice_id').ids))
         emails = count(cr, 'mail_mail', 'id > %s', (mail_max,))[0]
@@ -743,11 +790,13 @@ def run(conf, db, as_of, batch_size, mode, report_url=None):
     print("batch %4d %-4s | open %6d, candidates %5d, processed %5d (logs %5d:"
           " %s), emails %4d, activities %4d, fee invoices %4d, errors %d | "
           "%7.1f s (%5.1f ms/invoice), render_qweb_pdf %d calls %6.1f s | "
-          "%7d queries, %5.1f/invoice" % (
+          "%7d queries, %5.1f/invoice | peak RSS %.0f MiB (%.0f before the "
+          "run), largest child process %.0f MiB" % (
               batch_size, mode, opened, len(candidates), processed, len(logs),
               per_stage, emails, activities, fees, errors, elapsed,
               elapsed * 1000 / max(processed, 1), timer['calls'],
-              timer['seconds'], queries, per_invoice))
+              timer['seconds'], queries, per_invoice, rss_peak, rss_before,
+              rss_children))
 
 
 STEPS = {'setup': setup, 'replicate': replicate, 'run': run}
@@ -784,6 +833,10 @@ class Bench:
     def prepare(self, n):
         """The scratch copy with ``n`` invoices: kept by --keep, or made."""
         args = self.args
+        if args.prepared:
+            if self.kept_size(args.db) != n:
+                raise SystemExit('%s holds no set-up of %d invoices' % (args.db, n))
+            return args.db
         base = '%s_bench_rem_%d' % (args.db, n)
         if args.keep and self.kept_size(base) == n:
             cif_tools.say('reusing %s (set-up kept by an earlier --keep run)' % base)
@@ -813,7 +866,8 @@ class Bench:
                 # report's CSS from (report.url): without one the PDFs come
                 # out unstyled
                 log_path = os.path.join(cif_tools.LOCAL, 'bench-reminders-server.log')
-                with cif_tools.OdooServer(run_db, log_path, log_level='warn', timeout=120) as server:
+                with cif_tools.OdooServer(run_db, log_path, port=http_port(), log_level='warn',
+                                          timeout=120) as server:
                     self.step('run', run_db, self.args.as_of, batch_size, mode, server.url)
             else:
                 self.step('run', run_db, self.args.as_of, batch_size, mode)
@@ -829,7 +883,7 @@ class Bench:
                     self.measure(base, batch_size, 'html')
                 if args.pdf and n == args.sizes[0]:
                     self.measure(base, 100, 'pdf')
-                if not args.keep:
+                if not args.keep and base != args.db:
                     cif_tools.drop_db(base)
         finally:
             for name in self.scratch:
@@ -863,6 +917,9 @@ def parse_args(argv=None):
                         help='numbers of open invoices to benchmark (default: 1000 10000)')
     parser.add_argument('--keep', action='store_true',
                         help='keep the DB_bench_rem_N set-ups, reused by the next call')
+    parser.add_argument('--prepared', action='store_true',
+                        help='DB already holds the N invoices (one N; e.g. bin/bench\'s '
+                             'PREFIX_data_N kept by its --keep): measured in copies of it')
     parser.add_argument('--no-pdf', dest='pdf', action='store_false',
                         help='skip the run with real PDFs (wkhtmltopdf and an Odoo server), '
                              'made for the first N only')
