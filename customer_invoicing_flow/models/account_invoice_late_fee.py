@@ -230,6 +230,8 @@ class AccountInvoice(models.Model):
 
         Never raises for "nothing due" (the cron's entry point): returns the
         fee invoice, or False when nothing is due. Never edits ``self``.
+        A caller that notes the charge on the invoice itself (the reminder
+        run, in its note of the stage) passes ``late_fee_note=False``.
         """
         self.ensure_one()
         if self.type != 'out_invoice' or self.state != 'open' \
@@ -259,6 +261,8 @@ class AccountInvoice(models.Model):
             fee_invoice, as_of, result, explanation))
         if frozen.get('post_fee_invoices', True):
             fee_invoice.action_invoice_open()
+        if not self.env.context.get('late_fee_note', True):
+            return fee_invoice
         self.message_post(body=_(
             "Late fee of %(amount)s charged as of %(date)s: invoice "
             "%(invoice)s.") % {
