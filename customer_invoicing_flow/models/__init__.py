@@ -17,6 +17,7 @@ from . import account_invoice_late_fee
 from . import account_invoice_collections
 from . import account_invoice_lifecycle
 from . import account_invoice_report
+from . import ir_actions_report
 from . import account_invoice_reminder_mail
 from . import account_invoice_customer_document
 from . import payment_reminder_log
@@ -24,6 +25,7 @@ from . import payment_reminder_log_mail
 from . import payment_reminder_run
 from . import payment_reminder_run_stage
 from . import payment_reminder_run_effects
+from . import payment_reminder_run_batch
 from . import payment_reminder_run_company
 from . import payment_reminder_run_queue
 from . import payment_reminder_resend

@@ -42,8 +42,12 @@ class AccountInvoice(models.Model):
     def get_reminder_recipient(self):
         """Who receives the reminders: the invoice's address when it is an
         invoicing contact, else the customer's first invoicing contact
-        with an email, else the customer itself."""
+        with an email, else the customer itself. The reminder run reads
+        them for its whole batch (context ``reminder_recipient_ids``)."""
         self.ensure_one()
+        read = dict(self.env.context.get('reminder_recipient_ids') or ())
+        if self.id in read:
+            return self.env['res.partner'].browse(read[self.id])
         if self.partner_id.type == 'invoice' and self.partner_id.email:
             return self.partner_id
         commercial = self.commercial_partner_id
@@ -219,10 +223,15 @@ class AccountInvoice(models.Model):
     def _reminder_hold_invoices(self, partner):
         """The numbers of the open invoices a credit hold of ``partner``
         waits for."""
-        return self.env['payment.reminder.log'].sudo().search([
-            ('partner_id', '=', partner.id), ('credit_hold', '=', True),
-            ('state', 'in', ('done', 'skipped')),
-            ('invoice_id.state', '=', 'open')]).mapped('invoice_id.number')
+        # one query (the reminder run renders one email per customer)
+        self.env.cr.execute("""
+            SELECT DISTINCT inv.number
+              FROM payment_reminder_log log
+              JOIN account_invoice inv ON inv.id = log.invoice_id
+             WHERE log.partner_id = %s AND log.credit_hold
+               AND log.state IN ('done', 'skipped') AND inv.state = 'open'
+        """, (partner.id,))
+        return [row[0] for row in self.env.cr.fetchall() if row[0]]
 
     @api.model
     def _reminder_owed_status(self, invoice, days):

@@ -8,21 +8,25 @@ class MailMessage(models.Model):
     Send & Print wizard posts one (``message_post``), a template sent
     directly (the delivery auto-send mode, reminders) creates a ``mail.mail``
     whose message gets the PDF right after its creation. Watching the
-    messages catches them all, whoever wrote the sending code."""
+    messages catches them all, whoever wrote the sending code. A sender
+    that marks its invoices itself says so with the context key
+    ``mark_invoices_sent=False`` (the reminder run, for a whole batch)."""
     _inherit = 'mail.message'
 
     @api.model
     def create(self, values):
         message = super(MailMessage, self).create(values)
         if values.get('model') == 'account.invoice' \
-                and values.get('attachment_ids'):
+                and values.get('attachment_ids') \
+                and self.env.context.get('mark_invoices_sent', True):
             message._mark_invoices_sent()
         return message
 
     @api.multi
     def write(self, vals):
         result = super(MailMessage, self).write(vals)
-        if vals.get('attachment_ids'):
+        if vals.get('attachment_ids') \
+                and self.env.context.get('mark_invoices_sent', True):
             self.filtered(
                 lambda message: message.model == 'account.invoice'
             )._mark_invoices_sent()

@@ -5,6 +5,7 @@ the email (with the PDFs), the activities (the stage's, and the to-dos for
 collections staff when a stage fails or unapplied payments should be
 reconciled instead), and the note on each invoice."""
 import base64
+from html import escape
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
@@ -28,10 +29,12 @@ class PaymentReminderRun(models.Model):
             "run retries it.") % {'stage': stage.name, 'error': error})
 
     @api.model
-    def _send_email(self, group, stage):
+    def _send_email(self, group, stage, pdfs=None):
         """One email to the customer's invoicing contact listing the
         invoices of ``group``, each PDF attached (and those of the fee
-        invoices charged now)."""
+        invoices charged now); ``pdfs``: those printed for the batch, by
+        invoice id (payment_reminder_run_batch.py), the others printed
+        here."""
         invoices = self.env['account.invoice'].browse(
             [plan['invoice'].id for plan in group])
         lead = invoices[0]
@@ -50,13 +53,20 @@ class PaymentReminderRun(models.Model):
         documents = invoices | invoices.mapped('late_fee_invoice_ids').filtered(
             lambda fee: fee.state == 'open')
         for document in documents:
-            pdf = report.render_qweb_pdf(document.ids)[0]
+            pdf = (pdfs or {}).get(document.id) \
+                or report.render_qweb_pdf(document.ids)[0]
             attachments.append((
                 document.with_context(
                     lang=recipient.lang)._reminder_attachment_name(),
                 base64.b64encode(pdf)))
+        # the recipients read for the batch; the invoices marked sent by
+        # the run, all those whose PDF this email attaches, for the batch
+        # (payment_reminder_run_batch.py), not message by message
         template = stage.mail_template_id.with_context(
-            reminder_invoice_ids=invoices.ids, reminder_stage_id=stage.id)
+            reminder_invoice_ids=invoices.ids, reminder_stage_id=stage.id,
+            reminder_recipient_ids=self.env.context.get(
+                'reminder_recipient_ids'),
+            mark_invoices_sent=False)
         mail = self.env['mail.mail'].browse(template.send_mail(
             lead.id, force_send=False, raise_exception=True,
             email_values={'attachments': attachments}))
@@ -108,21 +118,30 @@ class PaymentReminderRun(models.Model):
                         plan['invoice'].number for plan in group)})
 
     @api.model
-    def _post_summary(self, group, fired, as_of, suppressed=False):
-        """A note on each invoice saying what the run did."""
+    def _post_summary(self, group, fired, as_of, suppressed=False,
+                      done=None):
+        """A note on each invoice saying what the run did (``done``:
+        {invoice id: what its stage did, see ``_process_group``}), in one
+        INSERT for the group (``_insert_notes``)."""
+        bodies = {}
         for plan in group:
             invoice = plan['invoice']
-            parts = self._summary_parts(plan, fired.get(invoice.id),
-                                        suppressed)
+            parts = self._summary_parts(
+                plan, fired.get(invoice.id), suppressed,
+                (done or {}).get(invoice.id) or {})
             title = plan['fire'].name if plan['fire'] else _("Reminders")
-            invoice.message_post(body=_(
+            bodies[invoice] = '<p>%s</p>' % escape(_(
                 "Payment reminder %(stage)s (%(date)s): %(parts)s.") % {
                     'stage': title, 'date': format_date(self.env, as_of),
                     'parts': '; '.join(parts) or _("nothing to do")})
+        self._insert_notes(bodies)
 
     @api.model
-    def _summary_parts(self, plan, log, suppressed):
+    def _summary_parts(self, plan, log, suppressed, done=None):
+        """What the note says the stage did (``done``: its email and
+        activity; ``log``: its fee)."""
         invoice = plan['invoice']
+        done = done or {}
         parts = []
         if plan['skipped']:
             parts.append(_("skipped (caught up): %s") % ', '.join(
@@ -131,15 +150,15 @@ class PaymentReminderRun(models.Model):
             parts.append(_("no reminder: unapplied payments or credit "
                            "notes of the customer cover the amount due"))
         elif log:
-            if log.email_sent:
+            if done.get('email_sent'):
                 parts.append(_("email sent to %(recipient)s (%(count)d "
                                "invoice(s) in the email)") % {
                     'recipient': invoice.get_reminder_recipient()
                     .display_name,
-                    'count': log.statement_count})
-            if log.activity_created:
-                parts.append(_("activity for %s") %
-                             log.activity_id.user_id.name)
+                    'count': done['statement_count']})
+            if done.get('activity_created'):
+                parts.append(_("activity for %s") % self.env[
+                    'mail.activity'].browse(done['activity_id']).user_id.name)
             if log.fee_invoice_id:
                 parts.append(_("late fee invoice %s") % (
                     log.fee_invoice_id.number or _('draft')))

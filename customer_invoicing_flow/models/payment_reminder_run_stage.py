@@ -48,6 +48,11 @@ class PaymentReminderRun(models.Model):
         # the invoices under a promise to pay: stages deferred
         invoices, logs = self._defer_promised(invoices, as_of, logged, retry)
         groups = self._stage_groups(invoices, as_of, logged)
+        # read once for the batch (payment_reminder_run_batch.py)
+        self = self.with_context(reminder_recipient_ids=tuple(sorted(
+            self._recipient_ids(invoices).items())))
+        pdfs = self._print_reminder_pdfs(groups)
+        results = []
         for group, suppress in groups:
             # the group's invoices in a prefetch set of their own: the
             # writes and messages of each group clear the cache, and a
@@ -56,39 +61,49 @@ class PaymentReminderRun(models.Model):
                 [plan['invoice'].id for plan in group])
             for plan, invoice in zip(group, own):
                 plan['invoice'] = invoice
-            group_logs, group_held = self._process_group_safely(
-                group, as_of, retry, suppress)
+            group_logs, group_held, group_results = \
+                self._process_group_safely(group, as_of, retry, suppress,
+                                           pdfs=pdfs)
             logs |= group_logs
             held |= group_held
+            results += group_results
+        self._write_batch_results(results, as_of)
         return logs, held
 
     @api.multi
-    def _process_group_safely(self, group, as_of, retry, suppress):
+    def _process_group_safely(self, group, as_of, retry, suppress,
+                              pdfs=None):
         """:meth:`_process_group` in a savepoint; on an error, each invoice
-        alone, and the one failing logged in error."""
+        alone, and the one failing logged in error. Returns (logs,
+        customers put on credit hold, results to write for the batch).
+        ``pdfs``: the batch's invoice PDFs printed ahead, by invoice id."""
         logs = self.env['payment.reminder.log'].browse()
         held = self.env['res.partner'].browse()
+        results = []
         try:
             with self.env.cr.savepoint():
-                return self._process_group(group, as_of, retry, suppress)
+                return self._process_group(group, as_of, retry, suppress,
+                                           pdfs=pdfs)
         except Exception as error:  # pylint: disable=broad-except
             if is_concurrency_error(error):
                 raise
             if len(group) == 1:
-                return self._log_error(group[0], as_of, retry), held
+                return self._log_error(group[0], as_of, retry), held, []
         # one bad invoice must not hold back the others: each alone
         for plan in group:
             try:
                 with self.env.cr.savepoint():
-                    plan_logs, plan_held = self._process_group(
-                        [plan], as_of, retry, suppress)
+                    plan_logs, plan_held, plan_results = \
+                        self._process_group([plan], as_of, retry, suppress,
+                                            pdfs=pdfs)
                 logs |= plan_logs
                 held |= plan_held
+                results += plan_results
             except Exception as error:  # pylint: disable=broad-except
                 if is_concurrency_error(error):
                     raise
                 logs |= self._log_error(plan, as_of, retry)
-        return logs, held
+        return logs, held, results
 
     # ------------------------------------------------------------------
     # Planning (also read by the Send Reminder Now confirmation)
@@ -239,22 +254,24 @@ class PaymentReminderRun(models.Model):
         return log
 
     @api.multi
-    def _process_group(self, group, as_of, retry, suppress):
+    def _process_group(self, group, as_of, retry, suppress, pdfs=None):
         """Fire one stage for the invoices of one customer: logs first,
-        then fee, email, activities, credit hold. Returns (logs, the
-        customer if put on credit hold now)."""
+        then fee, email, activities, credit hold, the notes. Returns (logs,
+        the customer if put on credit hold now, the results that
+        :meth:`_write_batch_results` writes for the batch)."""
         logs, fired = self._write_group_logs(group, as_of, retry, suppress)
         held = self.env['res.partner'].browse()
         if suppress:
             self._ask_to_reconcile(group, as_of)
             self._post_summary(group, fired, as_of, suppressed=True)
-            return logs, held
+            return logs, held, []
         self._charge_fees(group, as_of, logs, fired)
         stage = group[0]['fire']
+        done = {plan['invoice'].id: {} for plan in group}
         if stage.send_email:
-            mail = self._send_email(group, stage)
+            mail = self._send_email(group, stage, pdfs=pdfs)
             for plan in group:
-                fired[plan['invoice'].id].write({
+                done[plan['invoice'].id].update({
                     'email_sent': True, 'mail_id': mail.id,
                     'mail_message_id': mail.mail_message_id.id,
                     'statement_count': len(group)})
@@ -262,7 +279,7 @@ class PaymentReminderRun(models.Model):
             for plan in group:
                 activity = self._schedule_activity(
                     plan['invoice'], stage, as_of)
-                fired[plan['invoice'].id].write({
+                done[plan['invoice'].id].update({
                     'activity_id': activity.id, 'activity_created': True})
         hold_plans = [plan for plan in group if plan['credit_hold']]
         if hold_plans:
@@ -270,37 +287,59 @@ class PaymentReminderRun(models.Model):
                 ._credit_hold_set(
                     self.env['account.invoice'].browse(
                         [plan['invoice'].id for plan in hold_plans]), as_of)
-        self._post_summary(group, fired, as_of)
-        for plan in group:
-            plan['invoice'].write({
-                'reminder_stage_id': plan['due_stages'][-1].id,
-                'reminder_date': as_of})
-        return logs, held
+        self._post_summary(group, fired, as_of, done=done)
+        results = [{
+            'log': fired.get(plan['invoice'].id)
+            or self.env['payment.reminder.log'].browse(),
+            'invoice': plan['invoice'],
+            'stage': plan['due_stages'][-1],
+            'values': done[plan['invoice'].id],
+            'sent': bool(stage.send_email),
+        } for plan in group]
+        return logs, held, results
 
     @api.multi
     def _write_group_logs(self, group, as_of, retry, suppress):
         """The logs of the group's skipped and fired stages: (all logs,
-        {invoice id: log of the stage fired})."""
-        logs = self.env['payment.reminder.log'].browse()
-        fired = {}
+        {invoice id: log of the stage fired}). The new ones in one INSERT
+        (``_insert_logs``), the retried ones rewritten in place."""
+        todo = []  # (plan, stage, state), in the order of the stages
         for plan in group:
             for stage in plan['skipped']:
-                logs |= self._write_log(plan, stage, as_of, 'skipped', retry)
+                todo.append((plan, stage, 'skipped'))
             if plan['fire']:
-                fired[plan['invoice'].id] = self._write_log(
-                    plan, plan['fire'], as_of,
-                    'suppressed' if suppress else 'done', retry)
-                logs |= fired[plan['invoice'].id]
+                todo.append((plan, plan['fire'],
+                             'suppressed' if suppress else 'done'))
+        written = self._insert_logs([
+            self._log_values(plan, stage, as_of, state)
+            for plan, stage, state in todo
+            if (plan['invoice'].id, stage.id) not in retry])
+        logs = self.env['payment.reminder.log'].browse()
+        fired = {}
+        for plan, stage, state in todo:
+            key = (plan['invoice'].id, stage.id)
+            log = written.get(key) or self._write_log(
+                plan, stage, as_of, state, retry)
+            logs |= log
+            if stage == plan['fire']:
+                fired[plan['invoice'].id] = log
         return logs, fired
 
     @api.model
     def _charge_fees(self, group, as_of, logs, fired):
         """The late fee of each invoice whose stages charge one, noted on
-        the stage's log."""
+        the stage's log. The fee invoice is created and validated without
+        Odoo's chatter bookkeeping (its creation note, its field tracking,
+        the run's user as a follower: ``tracking_disable``; the customer
+        still follows it, for the portal), and the charge is told in the
+        run's note on the invoice (``late_fee_note``): at a company's volume
+        those were a third of the run's queries."""
         for plan in group:
             if not plan['charge_fee']:
                 continue
-            fee_invoice = plan['invoice']._charge_late_fee(as_of)
+            fee_invoice = plan['invoice'].with_context(
+                tracking_disable=True, late_fee_note=False
+            )._charge_late_fee(as_of)
             log = fired.get(plan['invoice'].id) or logs.filtered(
                 lambda rec, inv=plan['invoice']: rec.invoice_id == inv)[-1:]
             if fee_invoice and log:

@@ -29,3 +29,4 @@ from . import test_late_payment_search
 from . import test_payment_promise
 from . import test_early_discount
 from . import test_statutory_interest
+from . import test_payment_reminder_batch
