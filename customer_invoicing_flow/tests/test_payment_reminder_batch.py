@@ -5,6 +5,8 @@
 rule, the PDFs printed in one wkhtmltopdf call and reused, the notes that
 notify nobody, the logs and the invoices written as one by one."""
 import base64
+import shutil
+import tempfile
 from unittest.mock import patch
 
 from odoo.tools import config
@@ -110,7 +112,10 @@ class TestReminderBatch(ReminderCase):
         report = self.env.ref('account.account_invoices')
         self.addCleanup(config.__setitem__, 'test_report_directory',
                         config['test_report_directory'])
-        config['test_report_directory'] = '/tmp'
+        # a report directory makes Odoo print PDFs under test
+        directory = tempfile.mkdtemp(prefix='cif_reports_')
+        self.addCleanup(shutil.rmtree, directory)
+        config['test_report_directory'] = directory
         self.env['ir.config_parameter'].set_param(
             'report.url', 'http://127.0.0.1:9')
         Report = type(report)
