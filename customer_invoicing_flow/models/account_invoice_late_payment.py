@@ -67,7 +67,7 @@ class AccountInvoice(models.Model):
         help="Total of the late fees charged, cancelled fee invoices "
              "excluded.")
     late_fee_preview = fields.Text(
-        string='Fee Timeline', compute='_compute_late_payment',
+        string='Fee Timeline', compute='_compute_late_fee_preview',
         help="What each remaining fee-charging stage would charge if "
              "nothing more is paid.")
     payment_hold = fields.Boolean(
@@ -106,12 +106,11 @@ class AccountInvoice(models.Model):
     def _compute_late_payment(self):
         """Evaluate the invoices as of today, or the context's
         ``late_payment_as_of`` (ISO date), with one query per input kind for
-        the whole recordset."""
+        the whole recordset. The fee timeline is apart
+        (:meth:`_compute_late_fee_preview`): the lists show the status
+        without it."""
         as_of = self._late_payment_as_of()
-        # for display: a reference value not published yet is projected
-        # (the timeline marks it), charging refuses it
-        evaluated = self.with_context(
-            late_payment_projected_rates=True)._late_payment_evaluate(as_of)
+        evaluated = self._late_payment_evaluate_for_display(as_of)
         for invoice in self:
             result = evaluated.get(invoice.id)
             if not result:
@@ -119,7 +118,6 @@ class AccountInvoice(models.Model):
                 invoice.days_late = 0
                 invoice.late_fee_accrued = 0.0
                 invoice.late_fee_charged = 0.0
-                invoice.late_fee_preview = False
                 continue
             evaluation = result['evaluation']
             invoice.late_payment_state = evaluation.state
@@ -128,8 +126,32 @@ class AccountInvoice(models.Model):
             invoice.late_fee_accrued = float(evaluation.charge)
             invoice.late_fee_charged = float(sum(
                 amount for _date, amount in result['facts'].charges))
-            invoice.late_fee_preview = invoice._late_fee_preview_text(
-                result['terms'], result['facts'], as_of)
+
+    @api.depends('late_payment_terms', 'state', 'amount_total', 'date_due',
+                 'residual', 'payment_hold', 'late_fee_charge_ids.amount',
+                 'late_fee_charge_ids.fee_invoice_id.state')
+    def _compute_late_fee_preview(self):
+        """The fee timeline of :meth:`_late_fee_preview_text`, as of the
+        day of :meth:`_compute_late_payment`."""
+        as_of = self._late_payment_as_of()
+        evaluated = self._late_payment_evaluate_for_display(as_of)
+        for invoice in self:
+            result = evaluated.get(invoice.id)
+            invoice.late_fee_preview = result and \
+                invoice._late_fee_preview_text(
+                    result['terms'], result['facts'], as_of) or False
+
+    @api.multi
+    def _late_payment_evaluate_for_display(self, as_of):
+        """:meth:`_late_payment_evaluate` for the computed fields: a
+        reference value not published yet is projected (the timeline marks
+        it; charging refuses it), and only the columns the evaluation uses
+        are read, one query each for the whole recordset (Odoo's prefetch
+        would read every column of the invoices, the texts too: most of the
+        time of a list of 80)."""
+        return self.with_context(
+            late_payment_projected_rates=True,
+            prefetch_fields=False)._late_payment_evaluate(as_of)
 
     @api.multi
     def write(self, vals):
@@ -245,7 +267,7 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def _late_payment_facts(self):
-        """{invoice id: late_fees.InvoiceFacts} with three queries in all.
+        """{invoice id: late_fees.InvoiceFacts} with four queries in all.
 
         Payments and credit notes are the partial reconciliations of the
         invoice's receivable lines, dated by their counterpart line and taken
@@ -261,9 +283,12 @@ class AccountInvoice(models.Model):
              WHERE {of_invoice} AND inv.id IN %s
         """).format(**self._sql_reconciled()), (tuple(invoices.ids),))
         payments = {invoice.id: [] for invoice in invoices}
+        # the records of the set, not browsed one by one: they read their
+        # fields together
+        by_id = {invoice.id: invoice for invoice in invoices}
         for invoice_id, amount, amount_currency, currency_id, date \
                 in self.env.cr.fetchall():
-            invoice = invoices.browse(invoice_id)
+            invoice = by_id[invoice_id]
             currency = invoice.currency_id
             if currency_id and currency_id == currency.id:
                 amount = amount_currency
@@ -284,12 +309,18 @@ class AccountInvoice(models.Model):
             holds[hold['invoice_id'][0]].append(
                 (hold['date_start'], hold['date_end'] or None))
         charges = {invoice.id: [] for invoice in invoices}
-        for charge in self.env['late.fee.charge'].sudo().search_read(
-                [('invoice_id', 'in', invoices.ids),
-                 ('fee_invoice_id.state', '!=', 'cancel')],
-                ['invoice_id', 'date', 'amount']):
-            charges[charge['invoice_id'][0]].append(
-                (charge['date'], charge['amount']))
+        # joined in SQL: the ORM's domain on the fee invoice's state would
+        # first list every invoice not cancelled, the whole table
+        self.env.cr.execute("""
+            SELECT charge.invoice_id, charge.date, charge.amount
+              FROM late_fee_charge charge
+              JOIN account_invoice fee ON fee.id = charge.fee_invoice_id
+             WHERE charge.invoice_id IN %s
+               AND fee.state IS DISTINCT FROM 'cancel'
+             ORDER BY charge.date DESC, charge.id DESC
+        """, (tuple(invoices.ids),))
+        for invoice_id, date, amount in self.env.cr.fetchall():
+            charges[invoice_id].append((date, amount))
         return {
             invoice.id: late_fees.InvoiceFacts(
                 amount=invoice.amount_total,

@@ -5,6 +5,8 @@ columns, giving exactly the invoices whose computed status matches, on any
 day."""
 from datetime import date, timedelta
 
+from lxml import etree
+
 from .common import LatePaymentCase
 
 STATES = ('not_due', 'in_grace', 'late', 'paid', 'on_hold', False)
@@ -168,3 +170,44 @@ class TestLatePaymentSearch(LatePaymentCase):
             before = self.env.cr.sql_log_count
             Invoice.search([('late_payment_state', '=', 'late')])
             self.assertEqual(self.env.cr.sql_log_count - before, 2)
+
+    def test_follow_up_list_reads_without_a_query_per_invoice(self):
+        """The columns of the Follow-up list (its view's fields, as the web
+        client reads them): no more queries for 10 invoices than for 2, and
+        the fee timeline, which the list does not show, not evaluated."""
+        Invoice = self.env['account.invoice']
+        view = self.env.ref(
+            'customer_invoicing_flow.account_invoice_view_tree_follow_up')
+        arch = Invoice.fields_view_get(view.id, 'tree')['arch']
+        names = [node.get('name')
+                 for node in etree.fromstring(arch).iter('field')]
+        self.assertIn('late_payment_state', names)
+        # alike: a partial payment, a hold released, a fee charged each
+        policy = self.create_policy('CIF List', grace_days=10,
+                                    fee_fixed=10.0, interest_rate=12.0,
+                                    stages=[(20, True)])
+        invoices = Invoice
+        for index in range(10):
+            invoice = self.create_invoice(1000.0 + index, policy=policy)
+            self.pay(invoice, 100.0, '2023-04-05')
+            self.env['late.payment.hold'].create({
+                'invoice_id': invoice.id, 'date_start': '2023-04-02',
+                'date_end': '2023-04-03', 'reason': 'Dispute'})
+            self.assertTrue(invoice._charge_late_fee('2023-04-20'))
+            invoices |= invoice
+        invoices = self.as_of(invoices, '2023-04-25')
+        self.assertEqual(set(invoices.mapped('late_payment_state')), {'late'})
+        preview = Invoice._fields['late_fee_preview']
+
+        def count(records):
+            records.invalidate_cache()
+            before = self.env.cr.sql_log_count
+            records.read(names)
+            self.assertFalse([record for record in records
+                              if self.env.cache.contains(record, preview)])
+            return self.env.cr.sql_log_count - before
+
+        count(invoices)  # warm up
+        # not more for 10 than for 2 (the 2 may cost one more: the
+        # salesperson's partner, read apart from the customers')
+        self.assertLessEqual(count(invoices), count(invoices[:2]))
