@@ -131,3 +131,20 @@ class AccountInvoice(models.Model):
         if state == 'in_grace':
             return domain + [('grace_end_date', '>=', as_of)]
         return domain + [('grace_end_date', '<', as_of)]
+
+    # ------------------------------------------------------------------
+    # The grouped list
+    # ------------------------------------------------------------------
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None,
+                   orderby=False, lazy=True):
+        """The groups' names read column by column: grouped by customer
+        (the Follow-up list's default), Odoo names every customer with a
+        group, and its prefetch read every column of each of them (most
+        of the time of the list at thousands of customers); the groups and
+        their figures are unchanged."""
+        return super(AccountInvoice, self.with_context(
+            prefetch_fields=False)).read_group(
+                domain, fields, groupby, offset=offset, limit=limit,
+                orderby=orderby, lazy=lazy)
