@@ -186,14 +186,22 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def invoice_validate(self):
-        """Freeze the late-payment policy in force on customer invoices."""
+        """Freeze the late-payment policy in force on customer invoices.
+
+        One write per policy, not per invoice: each write recomputes and
+        tracks the whole batch being validated (delivery invoicing
+        validates many invoices at once)."""
+        by_policy = {}
         for invoice in self.filtered(
                 lambda inv: inv.type == 'out_invoice'
                 and not inv.late_fee_origin_id):
             policy = invoice.sudo().late_payment_policy_id \
                 or invoice._default_late_payment_policy()
             if policy:
-                invoice.write({'late_payment_policy_id': policy.id})
+                by_policy[policy.id] = by_policy.get(
+                    policy.id, self.browse()) | invoice
+        for policy_id, invoices in by_policy.items():
+            invoices.write({'late_payment_policy_id': policy_id})
         return super(AccountInvoice, self).invoice_validate()
 
     @api.multi
