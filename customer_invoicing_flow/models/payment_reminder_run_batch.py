@@ -112,9 +112,7 @@ class PaymentReminderRun(models.Model):
             plan['invoice'].id for group, suppress in groups
             if not suppress and group[0]['fire'].send_email
             for plan in group])
-        documents = invoices | invoices.mapped(
-            'late_fee_invoice_ids').filtered(
-                lambda fee: fee.state == 'open')
+        documents = self._reminder_documents(invoices)
         if not documents:
             return {}
         stored = self._stored_pdfs(report, documents)

@@ -50,9 +50,7 @@ class PaymentReminderRun(models.Model):
                 "%s.") % recipient.display_name)
         attachments = []
         report = self.env.ref('account.account_invoices').sudo()
-        documents = invoices | invoices.mapped('late_fee_invoice_ids').filtered(
-            lambda fee: fee.state == 'open')
-        for document in documents:
+        for document in self._reminder_documents(invoices):
             pdf = (pdfs or {}).get(document.id) \
                 or report.render_qweb_pdf(document.ids)[0]
             attachments.append((
@@ -71,6 +69,13 @@ class PaymentReminderRun(models.Model):
             lead.id, force_send=False, raise_exception=True,
             email_values={'attachments': attachments}))
         return mail
+
+    @api.model
+    def _reminder_documents(self, invoices):
+        """The documents whose PDFs a reminder of ``invoices`` attaches:
+        the invoices and their open fee invoices."""
+        return invoices | invoices.mapped('late_fee_invoice_ids').filtered(
+            lambda fee: fee.state == 'open')
 
     @api.model
     def _stage_activity_user(self, invoice, stage):
