@@ -26,6 +26,7 @@ from . import payment_reminder_run
 from . import payment_reminder_run_stage
 from . import payment_reminder_run_effects
 from . import payment_reminder_run_batch
+from . import payment_reminder_run_sequences
 from . import payment_reminder_run_company
 from . import payment_reminder_run_queue
 from . import payment_reminder_resend

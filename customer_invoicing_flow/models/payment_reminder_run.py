@@ -34,10 +34,12 @@ _logger = logging.getLogger(__name__)
 
 # A batch colliding with another worker is replayed in a fresh transaction,
 # up to this many attempts in all. A worker posting fee invoices holds
-# Odoo's gap-free invoice sequence until its batch commits, and Odoo locks
-# it NOWAIT: the other waits for that commit (at most SEQUENCE_WAIT) before
-# replaying; other replays after the second wait a growing, random pause
-# (seconds, times the attempt).
+# Odoo's gap-free invoice sequence until its batch commits: a batch in its
+# own (read-committed) transaction waits for it and goes on
+# (_lock_fee_sequences); one that cannot (Odoo's NOWAIT, or a snapshot
+# older than that commit) waits for that commit (at most SEQUENCE_WAIT)
+# before replaying; other replays after the second wait a growing, random
+# pause (seconds, times the attempt).
 BATCH_ATTEMPTS = 8
 SEQUENCE_WAIT = '120s'
 REPLAY_PAUSE = (0.1, 0.3)
@@ -256,6 +258,8 @@ class PaymentReminderRun(models.Model):
         (outside tests), up to ``BATCH_ATTEMPTS`` times; its counters
         written with it."""
         for attempt in range(1, BATCH_ATTEMPTS + 1):
+            if own_transactions:
+                self._read_committed()
             try:
                 logs, held = self._process_reminder_batch(batch, self.as_of)
                 break
@@ -273,39 +277,11 @@ class PaymentReminderRun(models.Model):
                     self._wait_for_sequences(batch)
                 elif attempt > 1:
                     time.sleep(random.uniform(*REPLAY_PAUSE) * attempt)
+                # the replay's transaction begins here
+                self._read_committed()
                 self.write({'replay_count': self.replay_count + 1})
         self._count_batch(logs, held, candidate_count=candidate_count)
         return logs
-
-    @api.model
-    def _wait_for_sequences(self, invoice_ids):
-        """Wait until the worker holding the gap-free sequences of these
-        invoices' journals (the fee invoices' numbering, which Odoo locks
-        NOWAIT until the transaction ends) commits, then end this
-        transaction: the replay takes a snapshot after that commit."""
-        cr = self.env.cr
-        cr.execute("SET LOCAL lock_timeout = %s", (SEQUENCE_WAIT,))
-        cr.execute("""
-            SELECT DISTINCT journal.sequence_id
-              FROM account_journal journal
-              JOIN account_invoice inv ON inv.journal_id = journal.id
-             WHERE inv.id IN %s AND journal.sequence_id IS NOT NULL
-        """, (tuple(invoice_ids),))
-        sequence_ids = tuple(row[0] for row in cr.fetchall())
-        try:
-            # numbered by date range, or by the sequence itself
-            for query in ("SELECT 1 FROM ir_sequence_date_range WHERE "
-                          "sequence_id IN %s FOR KEY SHARE",
-                          "SELECT 1 FROM ir_sequence WHERE id IN %s "
-                          "FOR KEY SHARE"):
-                if sequence_ids:
-                    cr.execute(query, (sequence_ids,), log_exceptions=False)
-        except psycopg2.Error as error:
-            # the holder committed after our snapshot (a serialization
-            # failure), or is still at it: replay all the same
-            _logger.info("Late-payment run: waited for the invoice "
-                         "sequences (%s)", error.__class__.__name__)
-        cr.rollback()
 
     @api.multi
     def _process_reminder_batch(self, invoice_ids, as_of):

@@ -50,9 +50,14 @@ class PaymentReminderRun(models.Model):
         groups = self._stage_groups(invoices, as_of, logged)
         # read once for the batch (payment_reminder_run_batch.py)
         self = self.with_context(reminder_recipient_ids=tuple(sorted(
-            self._recipient_ids(invoices).items())))
+            self._recipient_ids(invoices).items())), late_fee_line_cache={})
         pdfs = self._print_reminder_pdfs(groups)
         results = []
+        # the groups charging fees last: their numbering holds the invoice
+        # sequence until the batch commits (see _lock_fee_sequences), the
+        # shorter the better for the other workers
+        groups = sorted(groups, key=lambda item: not item[1] and any(
+            plan['charge_fee'] for plan in item[0]))
         for group, suppress in groups:
             # the group's invoices in a prefetch set of their own: the
             # writes and messages of each group clear the cache, and a
@@ -334,11 +339,15 @@ class PaymentReminderRun(models.Model):
         still follows it, for the portal), and the charge is told in the
         run's note on the invoice (``late_fee_note``): at a company's volume
         those were a third of the run's queries."""
-        for plan in group:
-            if not plan['charge_fee']:
-                continue
+        charged = [plan for plan in group if plan['charge_fee']]
+        if charged:
+            self._lock_fee_sequences(self.env['account.invoice'].browse(
+                [plan['invoice'].id for plan in charged]), as_of)
+        for plan in charged:
             fee_invoice = plan['invoice'].with_context(
-                tracking_disable=True, late_fee_note=False
+                tracking_disable=True, late_fee_note=False,
+                late_fee_line_cache=self.env.context.get(
+                    'late_fee_line_cache'),
             )._charge_late_fee(as_of)
             log = fired.get(plan['invoice'].id) or logs.filtered(
                 lambda rec, inv=plan['invoice']: rec.invoice_id == inv)[-1:]

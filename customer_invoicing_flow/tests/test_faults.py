@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 import psycopg2
-from psycopg2 import errorcodes
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
@@ -413,15 +412,18 @@ class TestTwoWorkers(_ReminderFaultCase):
 
     def test_both_workers_finish_and_nothing_is_left(self):
         """Worker 1 posts a fee invoice and holds the sequence (its batch
-        is not committed) until worker 2, posting its own, was refused
-        twice (LockNotAvailable) or waits for worker 1's commit. Both must
-        finish, every invoice processed once, nothing left for the next
-        day (before the fix, worker 2 died on its second refusal)."""
+        is not committed) until worker 2 waits for it: worker 2 takes the
+        sequence waiting before it posts (``_lock_fee_sequences``), never
+        refused by Odoo's NOWAIT (before, it was refused and replayed its
+        whole batch; before that, it died on its second refusal). Both
+        must finish, every invoice processed once, nothing left for the
+        next day."""
         Invoice = self._invoice_class(self.env)
         original = Invoice._charge_late_fee
         posted = threading.Event()
         released = threading.Event()
         refusals = []
+        waited = []
 
         def charge(invoice, as_of):
             worker = threading.current_thread().name
@@ -430,14 +432,12 @@ class TestTwoWorkers(_ReminderFaultCase):
             except psycopg2.OperationalError as error:
                 if worker == 'cif-worker-2':
                     refusals.append(error.pgcode)
-                    if len(refusals) >= 2:
-                        released.set()
+                    released.set()
                 raise
             if worker == 'cif-worker-1' and not posted.is_set():
                 posted.set()
-                # hold the sequence until worker 2 was refused twice, or
-                # waits for this worker's commit
-                self._hold_until(invoice.env.cr, released)
+                # hold the sequence until worker 2 waits for it
+                waited.append(self._hold_until(invoice.env.cr, released))
             return fee_invoice
 
         def work(env):
@@ -449,9 +449,9 @@ class TestTwoWorkers(_ReminderFaultCase):
             self.assertTrue(posted.wait(JOIN_TIMEOUT))
             worker_2, outcome_2 = self._start('cif-worker-2', work)
             self._join(worker_1, worker_2)
-        # the fault happened: worker 2 was refused the sequence
-        self.assertTrue(refusals)
-        self.assertEqual(set(refusals), {errorcodes.LOCK_NOT_AVAILABLE})
+        # the contention happened: worker 2 waited for worker 1's sequence
+        self.assertEqual(waited, [True])
+        self.assertEqual(refusals, [])
         self.assertNotIn('error', outcome_1)
         self.assertNotIn('error', outcome_2)
         self.assertFalse(set(outcome_1['result']) & set(outcome_2['result']))
@@ -462,7 +462,7 @@ class TestTwoWorkers(_ReminderFaultCase):
 
     def _hold_until(self, cr, released, timeout=10):
         """Wait until ``released`` is set, or another backend waits for a
-        lock ``cr`` holds."""
+        lock ``cr`` holds: True in that case."""
         cr.execute("SELECT pg_backend_pid()")
         pid = cr.fetchone()[0]
         deadline = time.time() + timeout
@@ -472,8 +472,9 @@ class TestTwoWorkers(_ReminderFaultCase):
                     "SELECT 1 FROM pg_stat_activity "
                     "WHERE %s = ANY(pg_blocking_pids(pid))", (pid,))
                 if watcher.fetchone():
-                    return
+                    return True
                 watcher.rollback()
+        return False
 
 
 class TestMailRenderingFails(_ReminderFaultCase):

@@ -10,8 +10,11 @@ everything is deleted at the end.
 import threading
 from unittest.mock import patch
 
+import psycopg2.extensions
+
 from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase
+from odoo.tools import mute_logger
 
 from .common import create_invoice, reminder_logs_and_mails, use_stub_pdf
 
@@ -192,3 +195,66 @@ class TestReminderConcurrency(TransactionCase):
         self.assertEqual(self._reminder_outcome(), (self.invoice_ids, 6, 3))
         # worker 2's run, committed: its batch replayed, nothing left to do
         self.assertEqual(self._runs(), [('done', 0, 0, 1)])
+
+    def test_fee_numbering_waits_in_read_committed(self):
+        """Worker 1 numbered a fee invoice in the gap-free sequence and
+        committed after worker 2's transaction began: in Odoo's repeatable
+        read, worker 2 can only fail (and replay its whole batch); in the
+        read-committed transaction a batch runs in, it takes the sequence
+        and numbers on."""
+        with self.registry.cursor() as cr:
+            sequence = self._invoice_model(cr).browse(
+                self.invoice_ids[0]).journal_id.sequence_id
+            self.assertEqual(sequence.implementation, 'no_gap')
+            sequence_id = sequence.id
+            self.addCleanup(self._reset_sequence, sequence_id, {
+                date_range.id: date_range.number_next
+                for date_range in sequence.date_range_ids})
+        as_of = '2023-04-01'
+        with self.registry.cursor() as cr:
+            # the sequence's range of that year, committed as it would be
+            self._invoice_model(cr).env['ir.sequence'].browse(
+                sequence_id).with_context(ir_sequence_date=as_of) \
+                .next_by_id()
+            cr.commit()  # pylint: disable=invalid-commit
+        with self.registry.cursor() as cr1, \
+                self.registry.cursor() as cr2, \
+                self.registry.cursor() as cr3:
+            run2 = self._invoice_model(cr2).env['payment.reminder.run']
+            run2._read_committed()
+            cr2.execute("SHOW transaction_isolation")
+            self.assertEqual(cr2.fetchone()[0], 'read committed')
+            # worker 3 as Odoo's transactions are: repeatable read
+            cr3.execute("SELECT 1")
+            run3 = self._invoice_model(cr3).env['payment.reminder.run']
+            first = self._invoice_model(cr1).env['ir.sequence'].browse(
+                sequence_id).with_context(ir_sequence_date=as_of) \
+                .next_by_id()
+            cr1.commit()  # pylint: disable=invalid-commit
+            invoices3 = run3.env['account.invoice'].browse(self.invoice_ids)
+            with self.assertRaises(
+                    psycopg2.extensions.TransactionRollbackError), \
+                    mute_logger('odoo.sql_db'):
+                run3._lock_fee_sequences(invoices3, as_of)
+            cr3.rollback()
+            invoices2 = run2.env['account.invoice'].browse(self.invoice_ids)
+            run2._lock_fee_sequences(invoices2, as_of)
+            second = run2.env['ir.sequence'].browse(sequence_id) \
+                .with_context(ir_sequence_date=as_of).next_by_id()
+            cr2.rollback()
+        # the next number after worker 1's
+        self.assertEqual((second[:-4], int(second[-4:])),
+                         (first[:-4], int(first[-4:]) + 1))
+
+    def _reset_sequence(self, sequence_id, ranges_before):
+        """The journal's sequence as it was: its ranges' next numbers, the
+        ranges the test made removed."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            for date_range in env['ir.sequence'].browse(
+                    sequence_id).date_range_ids:
+                if date_range.id in ranges_before:
+                    date_range.number_next = ranges_before[date_range.id]
+                else:
+                    date_range.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
