@@ -325,21 +325,13 @@ class AccountInvoice(models.Model):
                 "The late-fee product %s is archived: restore it, or choose "
                 "another on the late-payment policy.") % product.display_name)
         fpos = self.fiscal_position_id
-        # the product's accounts of the invoice's company, not the user's
-        account = self.env['account.invoice.line'].get_invoice_line_account(
-            'out_invoice', product.with_context(
-                force_company=self.company_id.id), fpos, self.company_id)
-        if not account:
-            raise UserError(_(
-                "Define an income account on the late-fee product %s or its "
-                "category.") % product.display_name)
-        taxes = product.taxes_id.filtered(
-            lambda tax: tax.company_id == self.company_id)
-        taxes = fpos.map_tax(taxes, product, self.partner_id) if fpos \
-            else taxes
+        account_id, tax_ids = self._late_fee_line_account_taxes(product, fpos)
         return {
             'type': 'out_invoice',
             'partner_id': self.partner_id.id,
+            # the invoice's own (Odoo's create would otherwise replay its
+            # partner onchange only to find it)
+            'partner_bank_id': self.partner_bank_id.id,
             'company_id': self.company_id.id,
             'currency_id': self.currency_id.id,
             'journal_id': self.journal_id.id,
@@ -358,10 +350,41 @@ class AccountInvoice(models.Model):
                 'quantity': 1.0,
                 'uom_id': product.uom_id.id,
                 'price_unit': float(evaluation.charge),
-                'account_id': account.id,
-                'invoice_line_tax_ids': [(6, 0, taxes.ids)],
+                'account_id': account_id,
+                'invoice_line_tax_ids': [(6, 0, tax_ids)],
             })],
         }
+
+    @api.multi
+    def _late_fee_line_account_taxes(self, product, fpos):
+        """(income account id, tax ids) of the fee line for ``product``
+        under the fiscal position ``fpos``, in the invoice's company. A
+        caller charging many fees passes a dict in the context key
+        ``late_fee_line_cache`` to find them once per product, fiscal
+        position and company (the reminder run, per batch): Odoo reads
+        the product's and its category's properties at each call."""
+        self.ensure_one()
+        company = self.company_id
+        cache = self.env.context.get('late_fee_line_cache')
+        key = (product.id, fpos.id, company.id)
+        if cache is not None and key in cache:
+            return cache[key]
+        # the product's accounts of the invoice's company, not the user's
+        account = self.env['account.invoice.line'].get_invoice_line_account(
+            'out_invoice', product.with_context(force_company=company.id),
+            fpos, company)
+        if not account:
+            raise UserError(_(
+                "Define an income account on the late-fee product %s or its "
+                "category.") % product.display_name)
+        taxes = product.taxes_id.filtered(
+            lambda tax: tax.company_id == company)
+        taxes = fpos.map_tax(taxes, product, self.partner_id) if fpos \
+            else taxes
+        result = (account.id, taxes.ids)
+        if cache is not None:
+            cache[key] = result
+        return result
 
     @api.multi
     def _late_fee_interest_parts(self, breakdown, money, percent, day):

@@ -170,8 +170,7 @@ class AccountInvoice(models.Model):
             not resend or partner.credit_hold)
         hold_invoices = self._reminder_hold_invoices(
             partner) if credit_hold or partner.credit_hold else []
-        call = self.env.ref('mail.mail_activity_data_call',
-                            raise_if_not_found=False)
+        call = self._reminder_call_type_id()
         activity_stages = stages.filtered('create_activity')
         next_sentences, has_credit_hold_stage = \
             statement._reminder_next_steps(stages, as_of)
@@ -191,7 +190,7 @@ class AccountInvoice(models.Model):
             'credit_hold': credit_hold,
             'hold_invoices': sorted(set(hold_invoices)),
             'call': bool(call and activity_stages.filtered(
-                lambda stage: stage.activity_type_id == call)),
+                lambda stage: stage.activity_type_id.id == call)),
             'activity': bool(activity_stages),
             'next': next_sentences,
             'has_credit_hold_stage': has_credit_hold_stage,
@@ -367,14 +366,21 @@ class AccountInvoice(models.Model):
                     "received, your account will be placed on credit hold: "
                     "new orders cannot be confirmed until it is.") % {
                         'date': day, 'invoices': numbers})
-            if stage.create_activity and stage.activity_type_id == \
-                    self.env.ref('mail.mail_activity_data_call',
-                                 raise_if_not_found=False):
+            if stage.create_activity and stage.activity_type_id.id \
+                    == self._reminder_call_type_id():
                 sentences.append(_(
                     "On %(date)s, if payment of %(invoices)s has not been "
                     "received, our accounts team will call you.") % {
                         'date': day, 'invoices': numbers})
         return sentences, bool(later.filtered('credit_hold'))
+
+    @api.model
+    def _reminder_call_type_id(self):
+        """The id of Odoo's "Call" activity type (0 when deleted), from
+        the cached lookup of its XML id: the stages scheduling a call are
+        told to the customer."""
+        return self.env['ir.model.data'].xmlid_to_res_id(
+            'mail.mail_activity_data_call') or 0
 
     @api.multi
     def _reminder_attachment_name(self):

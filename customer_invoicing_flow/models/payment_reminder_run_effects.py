@@ -49,7 +49,10 @@ class PaymentReminderRun(models.Model):
                 "The reminder email has no recipient: set an email on "
                 "%s.") % recipient.display_name)
         attachments = []
-        report = self.env.ref('account.account_invoices').sudo()
+        # the cached lookup, not env.ref's query checking it exists
+        report = self.env['ir.actions.report'].sudo().browse(
+            self.env['ir.model.data'].xmlid_to_res_id(
+                'account.account_invoices', raise_if_not_found=True))
         for document in self._reminder_documents(invoices):
             pdf = (pdfs or {}).get(document.id) \
                 or report.render_qweb_pdf(document.ids)[0]
@@ -94,7 +97,7 @@ class PaymentReminderRun(models.Model):
                 "choose one on the late-payment policy.") % stage.name)
         user = self._stage_activity_user(invoice, stage)
         return self.env['mail.activity'].create({
-            'res_model_id': self.env.ref('account.model_account_invoice').id,
+            'res_model_id': self.env['ir.model']._get_id('account.invoice'),
             'res_id': invoice.id,
             'activity_type_id': stage.activity_type_id.id,
             'user_id': user.id,
