@@ -55,17 +55,23 @@ class PaymentReminderRun(models.Model):
             lambda sequence: sequence.implementation == 'no_gap')
         ranged = sequences.filtered('use_date_range')
         cr = self.env.cr
+        covered = set()
         if ranged:
             cr.execute("""
-                SELECT id FROM ir_sequence_date_range
+                SELECT id, sequence_id FROM ir_sequence_date_range
                  WHERE sequence_id IN %s AND date_from <= %s
                    AND date_to >= %s
                  ORDER BY id FOR UPDATE
             """, (tuple(ranged.ids), as_of, as_of))
-        if sequences - ranged:
+            covered = {row[1] for row in cr.fetchall()}
+        # numbered by the sequence itself, or by a range of that day still
+        # to be made: the sequence, so that two workers do not each make
+        # one (and number the same invoice numbers twice)
+        plain = sequences.filtered(lambda sequence: sequence.id not in covered)
+        if plain:
             cr.execute(
                 "SELECT id FROM ir_sequence WHERE id IN %s ORDER BY id "
-                "FOR UPDATE", (tuple((sequences - ranged).ids),))
+                "FOR UPDATE", (tuple(plain.ids),))
 
     @api.model
     def _wait_for_sequences(self, invoice_ids):

@@ -258,3 +258,46 @@ class TestReminderConcurrency(TransactionCase):
                 else:
                     date_range.unlink()
             cr.commit()  # pylint: disable=invalid-commit
+
+    def test_fee_sequence_lock_covers_a_range_still_to_make(self):
+        """The lock a batch takes before numbering fee invoices: the range
+        of that day, else (a day no range covers yet, e.g. the first fee
+        of a new year) the sequence itself, so that a second worker waits
+        instead of making a range of its own and numbering the same
+        numbers twice."""
+        with self.registry.cursor() as cr:
+            sequence = self._invoice_model(cr).browse(
+                self.invoice_ids[0]).journal_id.sequence_id
+            sequence_id = sequence.id
+            self.addCleanup(self._reset_sequence, sequence_id, {
+                date_range.id: date_range.number_next
+                for date_range in sequence.date_range_ids})
+            sequence.with_context(ir_sequence_date='2023-04-01') \
+                .next_by_id()
+            range_id = sequence.date_range_ids.filtered(
+                lambda date_range: date_range.date_from <= '2023-04-01'
+                <= date_range.date_to).id
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def locked(cr, table, row_id):
+            try:
+                with cr.savepoint(), mute_logger('odoo.sql_db'):
+                    cr.execute("SELECT id FROM %s WHERE id = %%s "
+                               "FOR UPDATE NOWAIT" % table, (row_id,))
+            except psycopg2.OperationalError:
+                return True
+            return False
+
+        for day, sequence_locked, range_locked in (
+                ('2023-04-01', False, True), ('2031-05-01', True, False)):
+            with self.registry.cursor() as cr1, \
+                    self.registry.cursor() as cr2:
+                run1 = self._invoice_model(cr1).env['payment.reminder.run']
+                run1._lock_fee_sequences(run1.env['account.invoice'].browse(
+                    self.invoice_ids), day)
+                self.assertEqual(
+                    (locked(cr2, 'ir_sequence', sequence_id),
+                     locked(cr2, 'ir_sequence_date_range', range_id)),
+                    (sequence_locked, range_locked), day)
+                cr1.rollback()
+                cr2.rollback()
