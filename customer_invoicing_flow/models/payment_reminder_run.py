@@ -257,9 +257,9 @@ class PaymentReminderRun(models.Model):
         committed part of it after our snapshot or holds a lock it needs
         (outside tests), up to ``BATCH_ATTEMPTS`` times; its counters
         written with it."""
+        if own_transactions:
+            self._read_committed()
         for attempt in range(1, BATCH_ATTEMPTS + 1):
-            if own_transactions:
-                self._read_committed()
             try:
                 logs, held = self._process_reminder_batch(batch, self.as_of)
                 break
